@@ -1,0 +1,34 @@
+export interface HttpRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Per-request timeout; the request is aborted and rejected with kind 'timeout'. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  status: number;
+  /** Lower-case header names. */
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** The only network seam: production uses node:http(s) (or undici behind a proxy); tests hit the emulator. */
+export type HttpClient = (request: HttpRequest) => Promise<HttpResponse>;
+
+export type TransportKind = 'network' | 'tls' | 'timeout' | 'proxy' | 'aborted';
+
+/** A request that never produced an HTTP answer. */
+export class TransportError extends Error {
+  constructor(
+    readonly kind: TransportKind,
+    message: string,
+    /** errno-style code (ENOTFOUND, ECONNREFUSED, UNABLE_TO_GET_ISSUER_CERT_LOCALLY, ...) */
+    readonly errno?: string,
+  ) {
+    super(message);
+    this.name = 'TransportError';
+  }
+}

@@ -1,0 +1,79 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import { symbolsFor, type Symbols } from './symbols.js';
+
+export interface Out {
+  write(text: string): void;
+  isTTY: boolean;
+}
+
+export interface Narrator {
+  /** A line of narration on stderr (suppressed under --json unless it is a warning). */
+  info(line: string): void;
+  step(line: string): void;
+  success(line: string): void;
+  warn(line: string): void;
+  error(line: string): void;
+  hint(line: string): void;
+  /** Detail only shown with --verbose. */
+  debug(line: string): void;
+  /** A spinner on a TTY outside CI; a plain start line otherwise. Returns a stop function. */
+  spinner(text: string): { update(text: string): void; stop(final?: string): void };
+  readonly color: ChalkInstance;
+  readonly symbols: Symbols;
+}
+
+export interface NarratorOptions {
+  stderr: Out;
+  color: boolean;
+  quiet: boolean;
+  verbose: boolean;
+  animate: boolean;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export function createNarrator(options: NarratorOptions): Narrator {
+  const color = new Chalk({ level: options.color ? 1 : 0 });
+  const symbols = symbolsFor(options.env);
+  const line = (text: string) => options.stderr.write(`${text}\n`);
+  const say = (text: string) => {
+    if (!options.quiet) line(text);
+  };
+  return {
+    color,
+    symbols,
+    info: say,
+    step: (text) => say(`${color.cyan('›')} ${text}`),
+    success: (text) => say(`${color.green(symbols.pass)} ${text}`),
+    warn: (text) => line(`${color.yellow(symbols.warn)} ${text}`),
+    error: (text) => line(`${color.red(symbols.fail)} ${text}`),
+    hint: (text) => say(`  ${color.dim(`${symbols.hint} ${text}`)}`),
+    debug: (text) => {
+      if (options.verbose && !options.quiet) line(color.dim(text));
+    },
+    spinner(text) {
+      if (options.quiet) return { update: () => undefined, stop: () => undefined };
+      if (!options.animate) {
+        line(`${color.cyan('›')} ${text}`);
+        return { update: () => undefined, stop: (final) => (final ? line(final) : undefined) };
+      }
+      const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+      let frame = 0;
+      let current = text;
+      const render = () => options.stderr.write(`\r\x1b[2K${color.cyan(frames[frame++ % frames.length])} ${current}`);
+      render();
+      const timer = setInterval(render, 80);
+      timer.unref();
+      return {
+        update(next) {
+          current = next;
+          render();
+        },
+        stop(final) {
+          clearInterval(timer);
+          options.stderr.write('\r\x1b[2K');
+          if (final) line(final);
+        },
+      };
+    },
+  };
+}
