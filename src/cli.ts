@@ -1,0 +1,174 @@
+import { createRequire } from 'node:module';
+import { Command, CommanderError, Option } from 'commander';
+import type { CommandHandler, GlobalOptions } from './command.js';
+import type { Deps } from './deps.js';
+import { UsageError, type ExitCode } from './errors.js';
+
+type Loader = () => Promise<{ run: CommandHandler<any> }>;
+
+export const VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+
+function parseInteger(name: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < min || n > max) {
+      throw new UsageError(`invalid ${name} "${value}": expected a whole number from ${min} to ${max}`, `pass ${name} <${min}-${max}>`);
+    }
+    return n;
+  };
+}
+
+const orgKindOption = () =>
+  new Option('--org-kind <kind>', 'org kind').choices(['production', 'sandbox', 'scratch', 'developer', 'site']);
+const appOption = () => new Option('--app <kind>', 'app kind: External Client App or Connected App').choices(['eca', 'connected-app']);
+
+/** The values verify, token, doctor (and export) accept instead of, or on top of, a profile (SPEC §5 verify). */
+function addCredentialOptions(cmd: Command): Command {
+  return cmd
+    .option('--login-url <url>', 'My Domain or login URL (env SFJWT_LOGIN_URL)')
+    .option('--username <username>', 'run-as username, the JWT sub (env SFJWT_USERNAME)')
+    .option('--client-id <key>', 'consumer key, the JWT iss (env SFJWT_CLIENT_ID)')
+    .option('--key <file>', 'private key PEM file (env SFJWT_KEY_FILE, or SFJWT_KEY with the PEM itself)')
+    .option('--cert <file>', 'certificate PEM file')
+    .option('--audience <url>', 'fix the JWT aud instead of trying the audience matrix (env SFJWT_AUDIENCE)')
+    .addOption(orgKindOption())
+    .addOption(appOption())
+    .option('--timeout <seconds>', 'per-request timeout', parseInteger('--timeout', 1, 600));
+}
+
+export interface ProgramHooks {
+  deps: Deps;
+  setExitCode(code: ExitCode): void;
+}
+
+export function createProgram({ deps, setExitCode }: ProgramHooks): Command {
+  const program = new Command('sfjwt');
+  program
+    .description('Set up, verify, diagnose and keep working a Salesforce OAuth 2.0 JWT Bearer login')
+    .version(VERSION, '-V, --version')
+    .option('--json', 'print one JSON document on stdout', false)
+    .option('--no-color', 'disable colour (also NO_COLOR)')
+    .option('-a, --alias <name>', 'profile alias (env SFJWT_ALIAS; default: the default profile)')
+    .option('--config-dir <dir>', 'config directory (env SFJWT_HOME)')
+    .option('--no-interactive', 'never prompt; missing values are errors')
+    .option('-y, --yes', 'accept safe defaults', false)
+    .option('--verbose', 'show details', false)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => deps.stdout.write(s),
+      writeErr: (s) => deps.stderr.write(s),
+      // Commander prints its own parse errors; ours go through the JSON envelope when asked.
+      outputError: (s, write) => write(s),
+    });
+
+  const action = (name: string, load: Loader) =>
+    async function (this: Command, ...received: unknown[]) {
+      const cmd = received[received.length - 1] as Command;
+      const options = cmd.opts();
+      const globals = cmd.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
+      const { execute } = await import('./run.js');
+      const { run } = await load();
+      setExitCode(await execute(name, run, options, cmd.args, deps, normalizeGlobals(globals)));
+    };
+
+  addCredentialOptions(
+    program
+      .command('verify')
+      .description('exchange a token and check the identity, for a profile or ad-hoc values')
+      .option('--wait <seconds>', 'keep retrying propagation errors for up to this long', parseInteger('--wait', 0, 3600)),
+  ).action(action('verify', () => import('./commands/verify.js')));
+
+  addCredentialOptions(
+    program.command('token').description('print an access token for scripts: curl -H "Authorization: Bearer $(sfjwt token)"'),
+  ).action(action('token', () => import('./commands/token.js')));
+
+  const cert = program.command('cert').description('generate, show, renew, rotate or import keys and certificates');
+  cert
+    .command('generate')
+    .description('generate an RSA key (0600) and a self-signed certificate')
+    .option('--out-dir <dir>', "where to write server.key and server.crt (default: the profile's key dir with -a, else .)")
+    .addOption(new Option('--key-size <bits>', 'RSA key size').choices(['2048', '3072', '4096']).default('2048'))
+    .option('--days <n>', 'certificate validity in days', parseInteger('--days', 1, 36500), 730)
+    .option('--cn <name>', 'certificate common name')
+    .option('--force', 'replace existing files (backed up first)', false)
+    .action(action('cert generate', () => import('./commands/cert-generate.js')));
+
+  const profiles = program.command('profiles').description('list, show, remove profiles or set the default');
+  profiles.command('list').description('list profiles').action(action('profiles list', () => import('./commands/profiles.js').then((m) => ({ run: m.runList }))));
+  profiles.command('show').description('show one profile').action(action('profiles show', () => import('./commands/profiles.js').then((m) => ({ run: m.runShow }))));
+  profiles
+    .command('remove')
+    .description('remove a profile (key files are kept unless --delete-keys)')
+    .option('--delete-keys', 'also delete its key directory', false)
+    .action(action('profiles remove', () => import('./commands/profiles.js').then((m) => ({ run: m.runRemove }))));
+  profiles
+    .command('default')
+    .description('make a profile the default')
+    .argument('[alias]', 'alias (or -a)')
+    .action(action('profiles default', () => import('./commands/profiles.js').then((m) => ({ run: m.runDefault }))));
+
+  program
+    .command('emulator')
+    .description('run a local Salesforce token endpoint on 127.0.0.1 that validates assertions like Salesforce')
+    .option('--port <port>', 'port (0 = any free port)', parseInteger('--port', 0, 65535), 0)
+    .option('--client-id <key>', 'consumer key of the emulated app')
+    .option('--cert <file>', 'certificate "uploaded" to the emulated app')
+    .option('--username <username>', 'the emulated run-as user')
+    .addOption(appOption().default('eca'))
+    .addOption(new Option('--policy <policy>', 'Permitted Users policy').choices(['admin', 'self']).default('admin'))
+    .addOption(new Option('--assigned <bool>', "the user's profile is assigned to the app").choices(['true', 'false']).default('true'))
+    .option('--sandbox', 'emulate a sandbox org', false)
+    .option('--config <file>', 'JSON config for several apps and users')
+    .action(action('emulator', () => import('./commands/emulator.js')));
+
+  program
+    .command('demo')
+    .description('run the whole flow against the embedded emulator in a temporary directory')
+    .option('--keep', 'keep the temporary directory', false)
+    .action(action('demo', () => import('./commands/demo.js')));
+
+  return program;
+}
+
+function normalizeGlobals(raw: GlobalOptions & Record<string, unknown>): GlobalOptions {
+  return {
+    json: Boolean(raw.json),
+    color: raw.color !== false,
+    alias: typeof raw.alias === 'string' ? raw.alias : undefined,
+    configDir: typeof raw.configDir === 'string' ? raw.configDir : undefined,
+    interactive: raw.interactive !== false,
+    yes: Boolean(raw.yes),
+    verbose: Boolean(raw.verbose),
+  };
+}
+
+/** Parses argv and runs the command; commander's own errors become exit 2 (help/version stay 0). */
+export async function run(argv: string[], deps: Deps): Promise<ExitCode> {
+  let exitCode: ExitCode = 0;
+  const program = createProgram({ deps, setExitCode: (code) => (exitCode = code) });
+  const wantsJson = argv.includes('--json');
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+      if (error.code === 'commander.help') return 0;
+      if (wantsJson) {
+        deps.stdout.write(
+          `${JSON.stringify({ ok: false, command: argv.find((a) => !a.startsWith('-')) ?? '', error: { code: 'usage', message: error.message.replace(/^error: /, ''), hint: 'run with --help for usage', causes: [], fixes: [] }, warnings: [] }, null, 2)}\n`,
+        );
+      }
+      return 2;
+    }
+    if (error instanceof UsageError) {
+      // Thrown by an option parser before the action ran.
+      const { execute } = await import('./run.js');
+      return execute('', async () => Promise.reject(error), {}, [], deps, {
+        json: wantsJson, color: !argv.includes('--no-color'), interactive: true, yes: false, verbose: false,
+      });
+    }
+    throw error;
+  }
+  return exitCode;
+}

@@ -1,0 +1,51 @@
+import fs from 'node:fs/promises';
+import { UsageError } from '../errors.js';
+import { ensureDir, readTextIfExists, writeFileAtomic, PRIVATE_FILE_MODE } from './files.js';
+import { configFile } from './paths.js';
+import { ConfigShapeError, emptyConfig, validateConfig, type ConfigDocument } from './profile.js';
+
+/** Reads config.json; absent means empty. A corrupt file is an error naming it, never replaced. */
+export async function readConfig(configDir: string): Promise<ConfigDocument> {
+  const file = configFile(configDir);
+  let text: string | undefined;
+  try {
+    text = await readTextIfExists(file);
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`, 'check the file permissions (it should be 0600 and yours)');
+  }
+  if (text === undefined || text.trim() === '') return emptyConfig();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(
+      `${file} is not valid JSON (${(error as Error).message})`,
+      `fix or move the file away; sfjwt will not overwrite it`,
+    );
+  }
+  try {
+    return validateConfig(parsed);
+  } catch (error) {
+    if (error instanceof ConfigShapeError) {
+      throw new UsageError(`${file} is malformed: ${error.message}`, 'fix the value or move the file away; sfjwt will not overwrite it');
+    }
+    throw error;
+  }
+}
+
+export async function writeConfig(configDir: string, config: ConfigDocument): Promise<void> {
+  await ensureDir(configDir);
+  // mkdir's mode does not apply to a dir that already exists; keep it private anyway.
+  await fs.chmod(configDir, 0o700).catch(() => undefined);
+  await writeFileAtomic(configFile(configDir), `${JSON.stringify(config, null, 2)}\n`, PRIVATE_FILE_MODE);
+}
+
+/** Read-modify-write in one place so every command updates the file the same way. */
+export async function updateConfig(
+  configDir: string,
+  change: (config: ConfigDocument) => ConfigDocument,
+): Promise<ConfigDocument> {
+  const next = change(await readConfig(configDir));
+  await writeConfig(configDir, next);
+  return next;
+}
