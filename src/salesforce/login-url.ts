@@ -1,0 +1,195 @@
+import { inputError } from '../errors.js';
+import type { OrgKind } from './types.js';
+
+export const LOGIN_HOST = 'https://login.salesforce.com';
+export const TEST_HOST = 'https://test.salesforce.com';
+
+export type LoginUrlKind = 'my-domain' | 'sandbox-my-domain' | 'generic-login' | 'generic-test' | 'site' | 'loopback' | 'other';
+
+export interface NormalizedLoginUrl {
+  /** Origin without a trailing slash; for an Experience Cloud site, origin + site path. */
+  url: string;
+  kind: LoginUrlKind;
+  orgKindHint?: OrgKind;
+  /** `acme` for acme.my.salesforce.com and for acme--uat.sandbox.my.salesforce.com. */
+  myDomainName?: string;
+  /** `uat` for acme--uat.sandbox.my.salesforce.com (usernames there usually end in `.uat`). */
+  sandboxName?: string;
+  /** The My Domain partition label: `sandbox`, `develop`, `scratch`, `demo`, `patch`, `trailblaze`, `free`. */
+  partition?: string;
+}
+
+/**
+ * My Domain partitions (SALESFORCE.md §1.1). A plain `<name>.my.salesforce.com` has none.
+ * `demo`, `patch` and `free` orgs exist but their kind is not one of ours, so no hint.
+ */
+const PARTITIONS: Record<string, OrgKind | undefined> = {
+  sandbox: 'sandbox',
+  develop: 'developer',
+  scratch: 'scratch',
+  trailblaze: 'developer',
+  demo: undefined,
+  patch: undefined,
+  free: undefined,
+};
+
+const MY_DOMAIN = /^([a-z0-9][a-z0-9-]*)\.(?:([a-z]+)\.)?my\.salesforce\.com$/;
+const LIGHTNING = /^([a-z0-9][a-z0-9-]*)\.(?:([a-z]+)\.)?lightning\.force\.com$/;
+const SETUP = /^([a-z0-9][a-z0-9-]*)\.(?:([a-z]+)\.)?my\.salesforce-setup\.com$/;
+const MY_SITE = /^([a-z0-9][a-z0-9-]*)\.(?:([a-z]+)\.)?my\.site\.com$/;
+const TOKEN_PATH = /\/services\/oauth2\/token\/?$/i;
+
+/** 127.0.0.0/8, localhost (and *.localhost), ::1. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
+  if (/^::ffff:127\.\d+\.\d+\.\d+$/.test(host)) return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    return isLoopbackHost(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
+
+function invalid(message: string, hint?: string): never {
+  throw inputError('login-url-invalid', message, hint);
+}
+
+function myDomainHost(label: string, partition: string | undefined): string {
+  return `https://${label}.${partition ? `${partition}.` : ''}my.salesforce.com`;
+}
+
+function splitLabel(label: string): { myDomainName: string; sandboxName?: string } {
+  const at = label.indexOf('--');
+  if (at <= 0) return { myDomainName: label };
+  return { myDomainName: label.slice(0, at), sandboxName: label.slice(at + 2) || undefined };
+}
+
+/**
+ * Validates and normalises a login URL (SPEC §3). Accepts a bare host. Throws
+ * `inputError('login-url-invalid', ...)` with the URL to use instead where one can be inferred.
+ */
+export function normalizeLoginUrl(input: string): NormalizedLoginUrl {
+  const raw = input.trim();
+  if (raw === '') invalid('The login URL is empty.', `Pass your My Domain URL, e.g. https://acme.my.salesforce.com`);
+  if (/\s/.test(raw)) invalid(`"${raw}" is not a URL: it contains spaces.`, 'Pass your My Domain URL, e.g. https://acme.my.salesforce.com');
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`;
+  let parsed: URL;
+  try {
+    parsed = new URL(withScheme);
+  } catch {
+    return invalid(`"${raw}" is not a URL.`, 'Pass your My Domain URL, e.g. https://acme.my.salesforce.com');
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    invalid(`"${raw}" uses ${parsed.protocol.replace(/:$/, '')}://; a login URL is https:// (http:// only on loopback).`);
+  }
+  const host = parsed.hostname.toLowerCase().replace(/\.$/, '');
+  const loopback = isLoopbackHost(host);
+  if (host === '') invalid(`"${raw}" has no host name.`);
+  if (!loopback && !host.includes('.') && !host.includes(':')) {
+    invalid(`"${raw}" is not a full host name.`, `If "${host}" is your My Domain name, use https://${host}.my.salesforce.com`);
+  }
+  if (parsed.username || parsed.password) invalid(`"${raw}" contains a user name or password; a login URL never does.`);
+
+  const lightning = LIGHTNING.exec(host);
+  if (lightning) {
+    const use = myDomainHost(lightning[1]!, lightning[2]);
+    invalid(`${parsed.origin} is a Lightning Experience host, not a login URL.`, `Use the My Domain URL instead: ${use}`);
+  }
+  const setup = SETUP.exec(host);
+  if (setup) {
+    const use = myDomainHost(setup[1]!, setup[2]);
+    invalid(`${parsed.origin} is a Setup host, not a login URL.`, `Use the My Domain URL instead: ${use}`);
+  }
+  if (parsed.protocol === 'http:' && !loopback) {
+    invalid(`${parsed.origin} uses http://; Salesforce login URLs are https:// (http:// is only allowed on loopback).`, `Use https://${parsed.host}`);
+  }
+  if (parsed.search || raw.includes('?')) {
+    invalid(`"${raw}" has a query string; a login URL is just the host.`, `Use ${parsed.origin}`);
+  }
+  if (parsed.hash) invalid(`"${raw}" has a #fragment; a login URL is just the host.`, `Use ${parsed.origin}`);
+
+  // Origin (lower-case host, default port dropped) and the path left after the token path is stripped.
+  const origin = `${parsed.protocol}//${parsed.host.toLowerCase().replace(/\.(?=:|$)/, '')}`;
+  let path = parsed.pathname.replace(TOKEN_PATH, '').replace(/\/+$/, '');
+
+  const refusePath = (what: string): never =>
+    invalid(`${raw} has a path (${parsed.pathname}); ${what} is just the origin.`, `Use ${origin}`);
+  if (/^\/(lightning|one|setup|services|_ui|apex|home|secur)(\/|$)/i.test(path)) refusePath('a login URL');
+
+  const myDomain = MY_DOMAIN.exec(host);
+  if (myDomain) {
+    if (path) refusePath('a My Domain login URL');
+    const label = myDomain[1]!;
+    const partition = myDomain[2];
+    if (partition !== undefined && !(partition in PARTITIONS)) {
+      return { url: origin, kind: 'other' };
+    }
+    const { myDomainName, sandboxName } = splitLabel(label);
+    // Legacy (non-enhanced) sandbox My Domains: acme--uat.my.salesforce.com.
+    const sandbox = partition === 'sandbox' || (partition === undefined && sandboxName !== undefined);
+    const hint = partition === undefined ? (sandbox ? 'sandbox' : 'production') : PARTITIONS[partition];
+    return {
+      url: origin,
+      kind: sandbox ? 'sandbox-my-domain' : 'my-domain',
+      ...(hint ? { orgKindHint: hint } : {}),
+      myDomainName,
+      ...(sandboxName ? { sandboxName } : {}),
+      ...(partition ? { partition } : {}),
+    };
+  }
+  if (host === 'login.salesforce.com') {
+    if (path) refusePath('a login URL');
+    return { url: origin, kind: 'generic-login', orgKindHint: 'production' };
+  }
+  if (host === 'test.salesforce.com') {
+    if (path) refusePath('a login URL');
+    return { url: origin, kind: 'generic-test', orgKindHint: 'sandbox' };
+  }
+  if (loopback) {
+    if (path) refusePath('a loopback login URL');
+    return { url: origin, kind: 'loopback' };
+  }
+  const site = MY_SITE.exec(host);
+  if (site || /\.force\.com$/.test(host)) {
+    const out: NormalizedLoginUrl = { url: `${origin}${path}`, kind: 'site', orgKindHint: 'site' };
+    if (site) {
+      const { myDomainName, sandboxName } = splitLabel(site[1]!);
+      out.myDomainName = myDomainName;
+      if (sandboxName) out.sandboxName = sandboxName;
+      if (site[2]) out.partition = site[2];
+    }
+    return out;
+  }
+  // A custom domain or an instance host: keep a path, which may be an Experience Cloud site path.
+  return { url: `${origin}${path}`, kind: 'other' };
+}
+
+/**
+ * Where Setup pages live for this login URL: `https://<name>.my.salesforce-setup.com` for a My
+ * Domain (and for its Experience Cloud site host); the login URL's origin otherwise.
+ */
+export function setupHost(loginUrl: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(loginUrl);
+  } catch {
+    return loginUrl.replace(/\/+$/, '');
+  }
+  const host = parsed.hostname.toLowerCase();
+  const match = MY_DOMAIN.exec(host) ?? MY_SITE.exec(host);
+  if (match && (match[2] === undefined || match[2] in PARTITIONS)) {
+    return `https://${match[1]}.${match[2] ? `${match[2]}.` : ''}my.salesforce-setup.com`;
+  }
+  return parsed.origin;
+}
+
+/** The generic login host for an org kind: test for sandboxes and scratch orgs, login otherwise. */
+export function genericHostFor(orgKind: OrgKind): string {
+  return orgKind === 'sandbox' || orgKind === 'scratch' ? TEST_HOST : LOGIN_HOST;
+}
