@@ -1,0 +1,357 @@
+import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { inputError } from '../errors.js';
+import type { FindingCode } from '../salesforce/codes.js';
+import { wrapBase64 } from './der.js';
+
+export type PemKind =
+  | 'rsa-pkcs1'
+  | 'rsa-pkcs8'
+  | 'encrypted'
+  | 'openssh'
+  | 'ec'
+  /** DSA, DH, X25519/X448, RSA-PSS-only keys: private keys that cannot sign RS256 either. */
+  | 'unsupported-key'
+  | 'certificate'
+  | 'public-key'
+  | 'csr'
+  | 'empty'
+  | 'garbage';
+
+export interface PemClassification {
+  kind: PemKind;
+  /** Human description, e.g. "an RSA private key (PKCS#1)". Never contains key material. */
+  label: string;
+}
+
+export interface PemBlock {
+  /** The word(s) between BEGIN and the dashes, e.g. "RSA PRIVATE KEY". */
+  type: string;
+  /** RFC 1421 headers (Proc-Type, DEK-Info) of legacy encrypted keys. */
+  headers: Record<string, string>;
+  /** Canonical PEM text of the block (64-column body, LF, final newline). */
+  pem: string;
+  der: Buffer;
+}
+
+const PRIVATE_KINDS: readonly PemKind[] = ['rsa-pkcs1', 'rsa-pkcs8', 'encrypted', 'openssh', 'ec', 'unsupported-key'];
+const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+
+// ---------------------------------------------------------------------------------------------
+// Repair
+
+export interface NormalizedText {
+  text: string;
+  /** What was repaired, in order, in short human phrases ("removed surrounding quotes"). */
+  repairs: string[];
+}
+
+function looksLikeBase64OfPem(text: string): Buffer | undefined {
+  const compact = text.replace(/\s+/g, '');
+  if (compact.length < 16 || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(compact)) return undefined;
+  const decoded = Buffer.from(compact, compact.includes('-') || compact.includes('_') ? 'base64url' : 'base64');
+  return decoded.toString('latin1').includes('-----BEGIN ') ? decoded : undefined;
+}
+
+function canonicalBlock(type: string, inner: string): { pem: string; rebuilt: boolean } | undefined {
+  const lines = inner.split('\n').map((line) => line.trim());
+  // Legacy encrypted PEM headers: keep them as they are, they cannot be reflowed reliably.
+  if (/^\s*Proc-Type:/m.test(inner) || /\bProc-Type:/.test(inner)) return undefined;
+  const body = lines.join('').replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body)) return undefined;
+  const wellFormed = inner.startsWith('\n') && inner.endsWith('\n') && lines.every((line) => !/\s/.test(line) && line.length <= 76);
+  return { pem: `-----BEGIN ${type}-----\n${wrapBase64(body)}\n-----END ${type}-----`, rebuilt: !wellFormed };
+}
+
+/**
+ * Undoes what CI secret stores and copy-paste do to PEM text: quotes, literal "\n", CRLF, one-line
+ * base64 of the whole PEM (SFJWT_KEY), bodies collapsed onto one line, indentation, a missing final
+ * newline. Pure: returns the repaired text and a list of what was done.
+ */
+export function normalizeKeyText(input: string): NormalizedText {
+  const repairs: string[] = [];
+  let text = input;
+  if (text.startsWith('\uFEFF')) {
+    text = text.slice(1);
+    repairs.push('removed a byte-order mark');
+  }
+  for (let round = 0; round < 2; round++) {
+    const trimmed = text.trim();
+    const quote = trimmed[0];
+    if (trimmed.length >= 2 && (quote === '"' || quote === "'") && trimmed.endsWith(quote)) {
+      text = trimmed.slice(1, -1);
+      repairs.push('removed surrounding quotes');
+    }
+    if (/\\r\\n|\\n/.test(text) && (text.includes('-----BEGIN') || !text.includes('\n'))) {
+      const replaced = text.replace(/\\r\\n|\\n/g, '\n');
+      if (replaced !== text) {
+        text = replaced;
+        repairs.push('turned literal \\n sequences into line breaks');
+      }
+    }
+    if (text.includes('\r')) {
+      text = text.replace(/\r\n?/g, '\n');
+      repairs.push('converted CRLF line endings to LF');
+    }
+    if (round === 0 && !text.includes('-----BEGIN')) {
+      const decoded = looksLikeBase64OfPem(text);
+      if (!decoded) break;
+      text = decoded.toString('utf8');
+      repairs.push('decoded the base64-encoded PEM');
+      continue; // the decoded text may itself carry quotes, \n or CRLF
+    }
+    break;
+  }
+  if (!text.includes('-----BEGIN')) return { text, repairs };
+
+  if (/^[ \t]+-----BEGIN/m.test(text)) {
+    text = text.replace(/^[ \t]+/gm, '');
+    repairs.push('removed indentation');
+  }
+  let rebuilt = false;
+  text = text.replace(BLOCK, (whole, type: string, inner: string) => {
+    const canonical = canonicalBlock(type, inner);
+    if (!canonical) return whole;
+    rebuilt ||= canonical.rebuilt;
+    return canonical.pem;
+  });
+  if (rebuilt) repairs.push('restored the line breaks of the PEM body');
+  const trimmedEnd = text.replace(/\s+$/, '');
+  if (!/\n$/.test(text) && trimmedEnd.endsWith('-----')) repairs.push('added the missing final newline');
+  text = text.replace(/^\s+/, '').replace(/\s+$/, '') + '\n';
+  return { text, repairs };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Classification
+
+/** All PEM blocks in already-normalized text, in order. */
+export function pemBlocks(text: string): PemBlock[] {
+  const blocks: PemBlock[] = [];
+  for (const match of text.matchAll(BLOCK)) {
+    const type = match[1]!;
+    const inner = match[2]!;
+    const headers: Record<string, string> = {};
+    const bodyLines: string[] = [];
+    for (const line of inner.split('\n')) {
+      const header = /^([A-Za-z-]+):\s*(.*)$/.exec(line.trim());
+      if (header) headers[header[1]!] = header[2]!;
+      else bodyLines.push(line.trim());
+    }
+    const der = Buffer.from(bodyLines.join(''), 'base64');
+    blocks.push({ type, headers, der, pem: match[0].endsWith('\n') ? match[0] : `${match[0]}\n` });
+  }
+  return blocks;
+}
+
+const CURVE_NAMES: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
+
+function describeNonRsa(key: KeyObject): PemClassification {
+  const type = key.asymmetricKeyType ?? 'unknown';
+  if (type === 'ec') {
+    const curve = key.asymmetricKeyDetails?.namedCurve;
+    return { kind: 'ec', label: `an EC private key${curve ? ` (${CURVE_NAMES[curve] ?? curve})` : ''}` };
+  }
+  if (type === 'ed25519' || type === 'ed448') return { kind: 'ec', label: `an ${type === 'ed25519' ? 'Ed25519' : 'Ed448'} private key` };
+  if (type === 'rsa-pss') return { kind: 'unsupported-key', label: 'an RSA-PSS private key (restricted to PSS signatures; RS256 needs plain RSA)' };
+  return { kind: 'unsupported-key', label: `a ${type.toUpperCase()} private key` };
+}
+
+/** Reads the key type and cipher out of an "openssh-key-v1" blob, without decrypting anything. */
+function describeOpenSsh(der: Buffer): { keyType?: string; encrypted: boolean } {
+  const magic = 'openssh-key-v1\0';
+  if (der.subarray(0, magic.length).toString('latin1') !== magic) return { encrypted: false };
+  let offset = magic.length;
+  const readString = (): Buffer | undefined => {
+    if (offset + 4 > der.length) return undefined;
+    const length = der.readUInt32BE(offset);
+    const value = der.subarray(offset + 4, offset + 4 + length);
+    offset += 4 + length;
+    return value;
+  };
+  const cipher = readString()?.toString('latin1');
+  readString(); // kdf name
+  readString(); // kdf options
+  offset += 4; // number of keys
+  const publicKey = readString();
+  let keyType: string | undefined;
+  if (publicKey && publicKey.length >= 4) {
+    const length = publicKey.readUInt32BE(0);
+    keyType = publicKey.subarray(4, 4 + length).toString('latin1');
+  }
+  return { keyType, encrypted: cipher !== undefined && cipher !== 'none' };
+}
+
+export function classifyBlock(block: PemBlock): PemClassification {
+  switch (block.type) {
+    case 'RSA PRIVATE KEY':
+    case 'EC PRIVATE KEY':
+    case 'DSA PRIVATE KEY': {
+      if (/ENCRYPTED/.test(block.headers['Proc-Type'] ?? '')) {
+        return { kind: 'encrypted', label: 'an encrypted (passphrase-protected) private key' };
+      }
+      if (block.type === 'RSA PRIVATE KEY') return { kind: 'rsa-pkcs1', label: 'an RSA private key (PKCS#1)' };
+      if (block.type === 'DSA PRIVATE KEY') return { kind: 'unsupported-key', label: 'a DSA private key' };
+      try {
+        return describeNonRsa(createPrivateKey(block.pem));
+      } catch {
+        return { kind: 'ec', label: 'an EC private key' };
+      }
+    }
+    case 'PRIVATE KEY': {
+      let key: KeyObject;
+      try {
+        key = createPrivateKey(block.pem);
+      } catch {
+        return { kind: 'garbage', label: 'a damaged PKCS#8 private key (its contents do not decode)' };
+      }
+      if (key.asymmetricKeyType === 'rsa') return { kind: 'rsa-pkcs8', label: 'an RSA private key (PKCS#8)' };
+      return describeNonRsa(key);
+    }
+    case 'ENCRYPTED PRIVATE KEY':
+      return { kind: 'encrypted', label: 'an encrypted (passphrase-protected) PKCS#8 private key' };
+    case 'OPENSSH PRIVATE KEY': {
+      const { keyType, encrypted } = describeOpenSsh(block.der);
+      const details = [keyType, encrypted ? 'passphrase-protected' : undefined].filter(Boolean).join(', ');
+      return { kind: 'openssh', label: `an OpenSSH private key${details ? ` (${details})` : ''}` };
+    }
+    case 'CERTIFICATE':
+    case 'X509 CERTIFICATE':
+    case 'TRUSTED CERTIFICATE':
+      return { kind: 'certificate', label: 'a certificate' };
+    case 'PUBLIC KEY':
+    case 'RSA PUBLIC KEY':
+      return { kind: 'public-key', label: 'a public key' };
+    case 'CERTIFICATE REQUEST':
+    case 'NEW CERTIFICATE REQUEST':
+      return { kind: 'csr', label: 'a certificate signing request (CSR)' };
+    default:
+      return { kind: 'garbage', label: `a PEM block of type "${block.type}"` };
+  }
+}
+
+function classifyNonPem(text: string): PemClassification {
+  const trimmed = text.trim();
+  if (!trimmed) return { kind: 'empty', label: 'empty' };
+  if (/^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-\S+) AAAA/.test(trimmed)) return { kind: 'public-key', label: 'an OpenSSH public key' };
+  if (trimmed.startsWith('PuTTY-User-Key-File')) return { kind: 'garbage', label: 'a PuTTY private key (.ppk), not PEM' };
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0008\u000e-\u001f]/.test(text) || text.includes('\uFFFD')) {
+    return { kind: 'garbage', label: text.charCodeAt(0) === 0x30 ? 'binary DER data, not PEM text' : 'binary data, not PEM text' };
+  }
+  if (trimmed.includes('-----BEGIN')) return { kind: 'garbage', label: 'a damaged PEM block (BEGIN line without a matching END line)' };
+  return { kind: 'garbage', label: 'not PEM text (no -----BEGIN line)' };
+}
+
+/**
+ * What the text is. Repairs CI-secret damage first. When a file holds several blocks (a key and its
+ * certificate together), the private key wins.
+ */
+export function classifyPem(text: string): PemClassification {
+  const blocks = pemBlocks(normalizeKeyText(text).text);
+  if (blocks.length === 0) return classifyNonPem(text.startsWith('\uFEFF') ? text.slice(1) : text);
+  const kinds = blocks.map(classifyBlock);
+  return kinds.find((k) => PRIVATE_KINDS.includes(k.kind)) ?? kinds[0]!;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing with SPEC §7 errors
+
+export interface ParsedPrivateKey {
+  key: KeyObject;
+  /** PKCS#8 PEM, whatever the input format. */
+  pem: string;
+  bits: number;
+  format: 'pkcs1' | 'pkcs8';
+  repairs: string[];
+}
+
+function fail(code: FindingCode, source: string | undefined, message: string, hint?: string): never {
+  throw inputError(code, source ? `${source}: ${message}` : message, hint);
+}
+
+function fileRef(source: string | undefined): string {
+  return source && !/\s/.test(source) && source !== 'SFJWT_KEY' ? source : '<file>';
+}
+
+/**
+ * Parses an unencrypted RSA private key (PKCS#1 or PKCS#8, PEM, possibly damaged by a CI secret
+ * store). `source` (a path, or "SFJWT_KEY") prefixes error messages. Errors never echo key material.
+ */
+export function parsePrivateKey(text: string, source?: string): ParsedPrivateKey {
+  const { text: repaired, repairs } = normalizeKeyText(text);
+  const file = fileRef(source);
+  const { kind, label } = classifyPem(repaired);
+  const generate = 'or generate a new key pair with `sfjwt cert generate` (then upload its certificate)';
+  switch (kind) {
+    case 'rsa-pkcs1':
+    case 'rsa-pkcs8':
+      break;
+    case 'empty':
+      fail('key-invalid', source, 'the private key is empty', `expected PEM text beginning with -----BEGIN PRIVATE KEY-----; ${generate}`);
+    case 'certificate':
+      fail('key-invalid', source, 'this is a certificate, not the private key (a certificate holds only the public key)', 'use the private key file (server.key, -----BEGIN PRIVATE KEY-----); the certificate is what you upload to Salesforce');
+    case 'public-key':
+      fail('key-invalid', source, `this is ${label}, not the private key`, 'the JWT must be signed with the private key (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)');
+    case 'csr':
+      fail('key-invalid', source, 'this is a certificate signing request (CSR), not the private key', 'use the private key the CSR was made from (-----BEGIN PRIVATE KEY-----)');
+    case 'openssh':
+      if (/\((ssh-rsa)/.test(label) || !/\(ssh-/.test(label)) {
+        fail('key-invalid', source, `this is ${label}; an RSA private key in PEM format is needed`, `convert it in place with \`ssh-keygen -p -m PEM -f ${file}\` (keep a copy first), ${generate}`);
+      }
+      fail('key-not-rsa', source, `this is ${label}; Salesforce accepts RSA keys only`, `generate an RSA key pair with \`sfjwt cert generate\` (then upload its certificate)`);
+    case 'encrypted':
+      fail('key-encrypted', source, `the private key is encrypted with a passphrase (${label})`, `remove the passphrase: \`openssl pkey -in ${file} -out server.key\` (it asks for the passphrase once), then use server.key`);
+    case 'ec':
+    case 'unsupported-key':
+      fail('key-not-rsa', source, `this is ${label}; Salesforce accepts RSA keys only (RS256)`, `generate an RSA key pair with \`sfjwt cert generate\` (then upload its certificate)`);
+    case 'garbage':
+      fail('key-invalid', source, `this is ${label}, not a PEM private key`, /DER/.test(label)
+        ? `convert it to PEM: \`openssl pkey -inform DER -in ${file} -out server.key\``
+        : `expected PEM text beginning with -----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----; ${generate}`);
+  }
+  const block = pemBlocks(repaired).find((b) => b.type === (kind === 'rsa-pkcs1' ? 'RSA PRIVATE KEY' : 'PRIVATE KEY'))!;
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(block.pem);
+  } catch {
+    fail('key-invalid', source, `${label} that does not decode (the file is damaged or truncated)`, generate);
+  }
+  if (key.asymmetricKeyType !== 'rsa') fail('key-not-rsa', source, `this is ${describeNonRsa(key).label}; Salesforce accepts RSA keys only`);
+  const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+  const pem = key.export({ type: 'pkcs8', format: 'pem' }).toString();
+  return { key, pem, bits, format: kind === 'rsa-pkcs1' ? 'pkcs1' : 'pkcs8', repairs };
+}
+
+export interface ParsedCertificate {
+  x509: X509Certificate;
+  /** Canonical PEM of the certificate block. */
+  pem: string;
+  repairs: string[];
+}
+
+/** Parses an X.509 certificate (PEM). Detects a private key, public key or CSR given in its place. */
+export function parseCertificate(text: string, source?: string): ParsedCertificate {
+  const { text: repaired, repairs } = normalizeKeyText(text);
+  const block = pemBlocks(repaired).find((b) => b.type === 'CERTIFICATE' || b.type === 'X509 CERTIFICATE');
+  const file = fileRef(source);
+  if (!block) {
+    const { kind, label } = classifyPem(repaired);
+    if (kind === 'empty') fail('cert-invalid', source, 'the certificate is empty', 'expected PEM text beginning with -----BEGIN CERTIFICATE-----');
+    if (PRIVATE_KINDS.includes(kind)) {
+      fail('cert-invalid', source, `this is ${label}, not the certificate; never upload a private key to Salesforce`, 'use the certificate file (server.crt, -----BEGIN CERTIFICATE-----); `sfjwt cert renew` makes one from the key');
+    }
+    if (kind === 'public-key') fail('cert-invalid', source, `this is ${label}, not a certificate`, 'Salesforce needs an X.509 certificate; `sfjwt cert renew` makes one from the private key');
+    if (kind === 'csr') fail('cert-invalid', source, 'this is a certificate signing request (CSR), not a certificate', 'have it signed, or make a self-signed certificate from the key with `sfjwt cert renew`');
+    fail('cert-invalid', source, `this is ${label}, not a PEM certificate`, /DER/.test(label)
+      ? `convert it to PEM: \`openssl x509 -inform DER -in ${file} -out server.crt\``
+      : 'expected PEM text beginning with -----BEGIN CERTIFICATE-----');
+  }
+  let x509: X509Certificate;
+  try {
+    x509 = new X509Certificate(block.pem);
+  } catch {
+    fail('cert-invalid', source, 'the certificate does not decode (the file is damaged or truncated)', 'export it again, or make a new one from the key with `sfjwt cert renew`');
+  }
+  const pem = block.type === 'CERTIFICATE' ? block.pem : x509.toString();
+  return { x509, pem, repairs };
+}
