@@ -1,0 +1,578 @@
+import { ALL_CODES, type FindingCode } from './codes.js';
+import { pageReference, setupUrl, type SetupPageId } from './setup-pages.js';
+import type { AppKind } from './types.js';
+
+/**
+ * The one catalogue of finding codes (SPEC §7): what each means, its likely causes and fixes
+ * (SALESFORCE.md §4, §4.1, §7, §8, §10, §15), the Setup page to open, and whether waiting for
+ * Salesforce to propagate a change can fix it.
+ *
+ * Copy may differ by app kind ({eca, ca}) and may name Setup pages as `{page:<id>}`;
+ * findingFor() resolves both for one org and app.
+ */
+
+type Copy = string | { eca: string; ca: string };
+type PageChoice = SetupPageId | { eca: SetupPageId; ca: SetupPageId };
+
+interface CatalogueEntry {
+  title: string;
+  causes: Copy[];
+  fixes: Copy[];
+  setupPage?: PageChoice;
+  retryable: boolean;
+}
+
+export interface FindingInfo {
+  title: string;
+  causes: string[];
+  fixes: string[];
+  setupPage?: SetupPageId;
+  /** Waiting for propagation (2–10 min after an app, certificate, user or org change) can fix it. */
+  retryable: boolean;
+}
+
+export interface ResolvedFinding extends FindingInfo {
+  code: FindingCode;
+  /** The Setup page's URL on the org's own Setup host, when the login URL is known. */
+  setupUrl?: string;
+}
+
+export interface FindingContext {
+  appKind?: AppKind;
+  /** The org's login URL (or its Setup host): Setup links are built on it. */
+  loginUrl?: string;
+  /** Alias of loginUrl, for callers that already hold the Setup host. */
+  setupHost?: string;
+}
+
+const WAIT = 'If the app, certificate, user or org was created or changed in the last 10 minutes, wait and retry: `sfjwt verify --wait 600`.';
+
+const CATALOGUE: Record<FindingCode, CatalogueEntry> = {
+  // ---- token endpoint -------------------------------------------------------------------------
+  'user-not-approved': {
+    title: "The run-as user is not approved for the app (invalid_grant: user hasn't approved this consumer)",
+    causes: [
+      {
+        eca: 'The app\'s OAuth policy "Permitted Users" is still "All users may self-authorize".',
+        ca: 'The app\'s "Permitted Users" policy is still "All users may self-authorize".',
+      },
+      "The run-as user's profile or permission set is not assigned to the app.",
+      'The permission set that grants the app is tied to the Salesforce API Integration permission set licence, which cannot hold app access: the assignment silently does nothing.',
+      'The username belongs to another org: sandbox usernames end in `.<sandbox name>` (user@acme.com.uat), production usernames do not.',
+      'The user, the app, or the org itself (a new scratch org, a refreshed sandbox) was created minutes ago and has not reached the login servers yet.',
+      'The endpoint/aud combination is wrong for this org: some orgs answer this instead of "audience is invalid" (a Connected App posted to My Domain with a My Domain aud; GovCloud).',
+      'The user self-authorized once, but in a flow without the refresh_token scope: the JWT flow only reuses approvals that included a refresh token.',
+    ],
+    fixes: [
+      {
+        eca: 'In {page:eca-manager} open the app → Policies → Edit → OAuth Policies: set Permitted Users to "Admin approved users are pre-authorized".',
+        ca: 'In {page:manage-connected-apps} open the app → Edit Policies: set Permitted Users to "Admin approved users are pre-authorized".',
+      },
+      {
+        eca: "In the same policies (App Policies), select the run-as user's profile or a permission set assigned to the user.",
+        ca: "On the app's page, use Manage Profiles or Manage Permission Sets to add the run-as user's profile or a permission set assigned to the user.",
+      },
+      'If that permission set is on the Salesforce API Integration licence, grant the app through a second permission set without that licence, or through the profile: {page:permission-sets}.',
+      "Check the username exists in this org (including any sandbox suffix): {page:users}.",
+      WAIT,
+    ],
+    setupPage: { eca: 'eca-manager', ca: 'manage-connected-apps' },
+    retryable: true,
+  },
+  'user-not-admin-approved': {
+    title: 'The run-as user is not admin approved to access this app (invalid_app_access)',
+    causes: [
+      "Permitted Users is \"Admin approved users are pre-authorized\" but neither the run-as user's profile nor any of the user's permission sets is assigned to the app.",
+      'API Access Control is on and this app is not allowed for the user.',
+      'The permission set that grants the app is on the Salesforce API Integration licence, which cannot hold app access.',
+    ],
+    fixes: [
+      {
+        eca: "In {page:eca-manager} open the app → Policies → Edit → App Policies: select the run-as user's profile or permission set.",
+        ca: "In {page:manage-connected-apps} open the app → Manage Profiles / Manage Permission Sets: add the run-as user's profile or permission set.",
+      },
+      'Or give the user a permission set that lists the app under its assigned apps ({page:permission-sets}); users with "Use Any API Client" bypass the restriction.',
+    ],
+    setupPage: { eca: 'eca-manager', ca: 'manage-connected-apps' },
+    retryable: false,
+  },
+  'app-not-installed': {
+    title: 'Salesforce cannot find the app in this org (app_not_found / not installed)',
+    causes: [
+      {
+        eca: 'The token was requested at, or the aud names, a generic host (login/test.salesforce.com): External Client Apps are often only found through the org\'s own My Domain.',
+        ca: 'The token was requested at a host that does not resolve the app for this org (a generic login/test host instead of My Domain).',
+      },
+      'The app lives in a different org: created in production while the user is in a sandbox, or the other way round.',
+      'The sandbox was refreshed: apps and certificates created in the sandbox are wiped by a refresh.',
+      {
+        eca: 'The External Client App is disabled in this org, or it is a packaged app that is not installed here.',
+        ca: 'The Connected App was created in another org and is not installed here: since September 2025 uninstalled connected apps are blocked for users without "Approve Uninstalled Connected Apps".',
+      },
+      'The app was created minutes ago: Salesforce needs 2–10 minutes before it can be used.',
+    ],
+    fixes: [
+      'Use the My Domain URL as both the login URL and the audience (`--login-url https://<MyDomain>.my.salesforce.com`; sfjwt tries that pair first).',
+      {
+        eca: 'Check in {page:eca-manager} that the app exists in THIS org and is enabled (Policies → App Policies).',
+        ca: 'Install the app in {page:connected-apps-usage} (Install), or create it in this org.',
+      },
+      'After a sandbox refresh, re-create the app in the sandbox (`sfjwt export --format eca-metadata` gives deployable metadata) and re-upload the certificate.',
+      WAIT,
+    ],
+    setupPage: { eca: 'eca-manager', ca: 'connected-apps-usage' },
+    retryable: true,
+  },
+  'audience-invalid': {
+    title: 'Salesforce rejected the assertion\'s audience (invalid_grant: audience is invalid)',
+    causes: [
+      'Production/sandbox mismatch: https://login.salesforce.com as aud for a sandbox or scratch org, or https://test.salesforce.com for production or Developer Edition.',
+      'The host wants a different kind of aud: some setups accept only login/test as aud, others (External Client Apps) only the My Domain URL.',
+      'A fixed audience (--audience / SFJWT_AUDIENCE) has a typo, lacks https://, or is not a Salesforce login host.',
+      'Another tool sent aud as an array or as a bare host name instead of one string with https://.',
+    ],
+    fixes: [
+      'Drop --audience / SFJWT_AUDIENCE and let sfjwt try the endpoint/aud combinations; it remembers the one that works.',
+      'Use https://test.salesforce.com for sandboxes and scratch orgs, https://login.salesforce.com for production and Developer Edition, or the My Domain URL.',
+      "Check the org's My Domain URL in {page:my-domain}.",
+      'Send aud as a single string including https://.',
+    ],
+    setupPage: 'my-domain',
+    retryable: false,
+  },
+  'invalid-assertion': {
+    title: 'Salesforce could not verify the signed assertion (invalid_grant: invalid assertion)',
+    causes: [
+      'The private key does not match the certificate uploaded to the app (most common): a different key, or the certificate was replaced.',
+      'The certificate was uploaded less than 2–10 minutes ago and has not propagated yet.',
+      'The certificate was not actually saved on the app.',
+      'The app or user is unknown at the host posted to: a sandbox app and username sent to login.salesforce.com answer "invalid assertion".',
+      'Works in sandbox, fails in production: the app only exists in the sandbox, each org holds a different certificate, or the production CI secret holds a different key.',
+      'The JWT is malformed or not RS256, a private key was sent instead of a signed JWT, or the PEM key was damaged in an environment variable (lost newlines).',
+    ],
+    fixes: [
+      'Run `sfjwt doctor`: it checks locally that the key matches the certificate.',
+      {
+        eca: 'Re-upload the certificate (never the key): {page:eca-manager} → the app → Settings → OAuth Settings → Enable JWT Bearer Flow → Upload Files.',
+        ca: 'Re-upload the certificate (never the key): {page:connected-app-manager} → the app → Edit → "Use digital signatures".',
+      },
+      "Request the token from the org's own My Domain URL.",
+      'In CI, store the key base64-encoded on one line (SFJWT_KEY) so newlines survive.',
+      WAIT,
+    ],
+    setupPage: { eca: 'eca-manager', ca: 'connected-app-manager' },
+    retryable: true,
+  },
+  'assertion-expired': {
+    title: "The assertion's exp is already past for Salesforce (invalid_grant: expired authorization code)",
+    causes: [
+      "This machine's clock is behind Salesforce's clock, or its time zone is set wrong.",
+      'The client built exp from local time instead of UTC (e.g. Python time.mktime(datetime.utcnow().timetuple())).',
+      'The client gave the assertion a validity of a few seconds, or mixed up milliseconds and seconds.',
+    ],
+    fixes: [
+      'Sync the clock with NTP; `sfjwt doctor` compares it with the Date header Salesforce sends.',
+      'Set exp to the current UTC time in seconds plus 180.',
+    ],
+    retryable: false,
+  },
+  'client-id-invalid': {
+    title: 'Salesforce does not know this consumer key here (invalid_client_id: client identifier invalid)',
+    causes: [
+      'The consumer key has a typo, is truncated, or carries whitespace; or the consumer secret was pasted instead.',
+      'The app lives in another org or environment (a production app used against a sandbox, or the other way round).',
+      'The app was created or edited in the last 2–10 minutes and has not propagated yet.',
+      'The client filled iss with something else than the consumer key.',
+      'The app was deleted.',
+    ],
+    fixes: [
+      {
+        eca: 'Re-copy the consumer key: {page:eca-manager} → the app → Settings → OAuth Settings → Consumer Key and Secret.',
+        ca: 'Re-copy the consumer key: {page:connected-app-manager} → the app → View → Manage Consumer Details.',
+      },
+      'Check that the login URL belongs to the org where the app lives.',
+      WAIT,
+    ],
+    setupPage: { eca: 'eca-manager', ca: 'connected-app-manager' },
+    retryable: true,
+  },
+  'unsupported-grant-type': {
+    title: 'Salesforce did not see a JWT bearer grant (unsupported_grant_type: grant type not supported)',
+    causes: [
+      'The body was not sent form-urlencoded (e.g. JSON), or a proxy dropped or rewrote it.',
+      'The grant_type value has a typo; it must be exactly urn:ietf:params:oauth:grant-type:jwt-bearer.',
+      'The request went to a host that does not serve this flow.',
+    ],
+    fixes: [
+      'POST Content-Type application/x-www-form-urlencoded with grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer and assertion=<JWT>.',
+      'Bypass the proxy for Salesforce hosts (NO_PROXY) to see whether it is mangling the request.',
+      "Use the org's My Domain login URL.",
+    ],
+    retryable: false,
+  },
+  'ip-restricted': {
+    title: 'Salesforce refused the login from this IP address or at this time (invalid_grant: ip restricted)',
+    causes: [
+      "The run-as user's profile has Login IP Ranges that exclude this machine's public IP: JWT logins always enforce them.",
+      'The app\'s IP Relaxation is "Enforce IP restrictions".',
+      'The profile\'s Login Hours exclude the current time ("IP restricted or invalid login hours").',
+    ],
+    fixes: [
+      "Add this machine's (or the CI runner's) egress IP range to the run-as user's profile Login IP Ranges: {page:profiles}.",
+      {
+        eca: 'Set IP Relaxation to "Relax IP restrictions" in {page:eca-manager} → the app → Policies → OAuth Policies (profile IP ranges may still apply to JWT logins).',
+        ca: 'Set IP Relaxation to "Relax IP restrictions" in {page:manage-connected-apps} → the app → Edit Policies (profile IP ranges may still apply to JWT logins).',
+      },
+      "Check {page:login-history} for the run-as user: the status says \"Restricted IP\" or names the login hours.",
+    ],
+    setupPage: 'profiles',
+    retryable: false,
+  },
+  'login-rate-exceeded': {
+    title: 'Too many logins for this user (invalid_grant: login rate exceeded)',
+    causes: [
+      'More than 3,600 logins in an hour for the run-as user: every JWT token exchange counts as a login.',
+      'A client mints a new token for every request instead of reusing it.',
+    ],
+    fixes: [
+      'Cache the access token and reuse it until it expires or the API answers 401; mint a new one only then.',
+      'Give each pipeline or service its own integration user.',
+      'Wait for the hourly window to pass.',
+    ],
+    setupPage: 'login-history',
+    retryable: false,
+  },
+  'inactive-user': {
+    title: 'The run-as user is inactive (invalid_grant: inactive user)',
+    causes: [
+      'The user was deactivated.',
+      'The user is frozen, or (for API users) the password expired.',
+    ],
+    fixes: ['Reactivate or unfreeze the user in {page:users}, or choose another run-as user (--username).'],
+    setupPage: 'users',
+    retryable: false,
+  },
+  'inactive-org': {
+    title: 'The org is not active (inactive_org)',
+    causes: [
+      'The org is locked, suspended or closed, or its trial expired.',
+      'The scratch org or sandbox was deleted or has expired.',
+    ],
+    fixes: [
+      'Log in to the org in a browser to see its status; {page:company-info} shows the organization.',
+      'For scratch orgs and sandboxes, create or refresh one and set it up again.',
+    ],
+    setupPage: 'company-info',
+    retryable: false,
+  },
+  'authentication-failure': {
+    title: 'Salesforce refused the login without saying why (invalid_grant: authentication failure)',
+    causes: [
+      'A generic refusal; for the JWT flow the real reason is usually visible only in Login History.',
+      'The run-as user may be frozen, locked out, or missing the API Enabled permission.',
+    ],
+    fixes: [
+      'Open {page:login-history} and read the status of the latest "Remote Access 2.0" / OAuth login of the run-as user.',
+      'Run `sfjwt doctor` to rule out key, certificate and URL problems.',
+    ],
+    setupPage: 'login-history',
+    retryable: false,
+  },
+  'oauth-error': {
+    title: 'Salesforce refused the token request with an error sfjwt does not recognise',
+    causes: ['The error and its description are kept as Salesforce sent them; they are not one of the documented JWT-flow errors.'],
+    fixes: [
+      'Read the error description; `sfjwt doctor --error "<text>"` explains known ones.',
+      'Check {page:login-history} for the run-as user.',
+    ],
+    setupPage: 'login-history',
+    retryable: false,
+  },
+
+  // ---- transport ----------------------------------------------------------------------------
+  'network-error': {
+    title: 'Could not reach the Salesforce host',
+    causes: [
+      'The host name does not resolve: a mistyped My Domain name, or DNS is down.',
+      'No network, or a firewall blocks outbound HTTPS.',
+      'A proxy is required and HTTPS_PROXY is not set, or the proxy refused or reset the connection.',
+    ],
+    fixes: [
+      'Check the login URL (the My Domain URL is in {page:my-domain}).',
+      'Set HTTPS_PROXY (an http:// proxy URL) and NO_PROXY if you are behind a proxy.',
+      'Try `curl -sI <login URL>` from the same machine.',
+    ],
+    retryable: false,
+  },
+  'tls-error': {
+    title: 'The TLS connection to Salesforce failed',
+    causes: [
+      'A corporate proxy or antivirus (Zscaler and the like) intercepts TLS with its own CA: "unable to get local issuer certificate".',
+      'HTTPS_PROXY uses an https:// proxy URL for a proxy that speaks plain HTTP (EPROTO, wrong version number).',
+      'The host is not a Salesforce host (certificate name mismatch), or the clock is so far off that certificates look invalid.',
+    ],
+    fixes: [
+      "Point NODE_EXTRA_CA_CERTS at your organisation's CA certificate (PEM) and retry.",
+      'Use an http:// proxy URL in HTTPS_PROXY.',
+      'Check the login URL and the system clock.',
+    ],
+    retryable: false,
+  },
+  timeout: {
+    title: 'Salesforce did not answer in time',
+    causes: ['A slow or filtered network, or a proxy that holds the connection.', 'A Salesforce incident.'],
+    fixes: ['Retry with a longer timeout: `--timeout 60`.', 'Check proxy settings (HTTPS_PROXY, NO_PROXY) and https://status.salesforce.com.'],
+    retryable: false,
+  },
+  'not-token-endpoint': {
+    title: 'The login URL did not answer like a Salesforce token endpoint',
+    causes: [
+      'The login URL is not the org\'s My Domain: a Lightning or Setup host, a mistyped name, or a custom domain that does not serve OAuth.',
+      'A proxy, captive portal or firewall answered with its own page.',
+      'An Experience Cloud site URL without its site path.',
+    ],
+    fixes: [
+      "Use the org's My Domain URL (https://<name>.my.salesforce.com); it is shown in {page:my-domain}.",
+      'Open the token URL in a browser or with curl to see who answers.',
+    ],
+    setupPage: 'my-domain',
+    retryable: false,
+  },
+  'server-error': {
+    title: 'Salesforce (or a proxy in front of it) answered with a server error',
+    causes: ['A Salesforce incident or maintenance window.', 'A proxy or gateway between you and Salesforce failed (502/503/504).'],
+    fixes: ['Check https://status.salesforce.com and retry later.', 'If a proxy is in the way, try without it (NO_PROXY) or ask its owners.'],
+    retryable: false,
+  },
+
+  // ---- after the token ----------------------------------------------------------------------
+  'api-access-denied': {
+    title: 'A token was issued, but the REST API refused it',
+    causes: [
+      'The app does not grant the `api` scope.',
+      'The run-as user lacks the "API Enabled" permission.',
+      "The org's edition has no API access (API_DISABLED_FOR_ORG).",
+      '"This session is not valid for use with the REST API": no api scope, or IP restrictions on the session.',
+      'API Access Control is on and this app is not allowed.',
+    ],
+    fixes: [
+      {
+        eca: 'Add "Manage user data via APIs (api)" to the OAuth scopes: {page:eca-manager} → the app → Settings → OAuth Settings.',
+        ca: 'Add "Manage user data via APIs (api)" to the OAuth scopes: {page:connected-app-manager} → the app → Edit.',
+      },
+      'Give the run-as user "API Enabled" through the profile or a permission set: {page:permission-sets}.',
+    ],
+    setupPage: { eca: 'eca-manager', ca: 'connected-app-manager' },
+    retryable: false,
+  },
+
+  // ---- local ----------------------------------------------------------------------------------
+  'key-missing': {
+    title: 'The private key file was not found',
+    causes: [
+      'The path is wrong, or the file was moved or deleted (e.g. a CI step removed a temporary file).',
+      'Neither --key, SFJWT_KEY_FILE nor SFJWT_KEY is set and the profile has no key.',
+    ],
+    fixes: ['Pass --key <file>, or set SFJWT_KEY_FILE, or SFJWT_KEY with the PEM (or the PEM base64-encoded).', 'Or create a key: `sfjwt cert generate`.'],
+    retryable: false,
+  },
+  'key-unreadable': {
+    title: 'The private key file cannot be read',
+    causes: ['File permissions or ownership do not let this user read it.', 'The path is a directory.'],
+    fixes: ['Make the file readable by the user running sfjwt, and only by them: `chmod 600 <key file>`.'],
+    retryable: false,
+  },
+  'key-invalid': {
+    title: 'The private key is not a PEM private key',
+    causes: [
+      'The file is not PEM ("no start line"): DER, PKCS#12, or an OpenSSH key.',
+      'A certificate was given where the key should be.',
+      'Newlines were lost or mangled when the PEM went through an environment variable or CI secret.',
+    ],
+    fixes: [
+      'Use a PEM key starting with -----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----; convert with `openssl pkey -in <key> -out server.key`.',
+      'In CI, store the PEM base64-encoded on one line in SFJWT_KEY.',
+      'Import a PKCS#12 file with `sfjwt cert import --p12 <file>`.',
+    ],
+    retryable: false,
+  },
+  'key-encrypted': {
+    title: 'The private key is protected by a passphrase',
+    causes: ['JWT clients (sfjwt, the sf CLI) need an unencrypted key to sign unattended.'],
+    fixes: ['Write an unencrypted copy and keep it secret (mode 0600): `openssl pkey -in <key> -out server.key`.'],
+    retryable: false,
+  },
+  'key-not-rsa': {
+    title: 'The private key is not an RSA key',
+    causes: ['Salesforce verifies JWT bearer assertions with RS256 only; EC and Ed25519 keys are rejected.'],
+    fixes: ['Create an RSA key and certificate (`sfjwt cert generate`) and upload the new certificate to the app.'],
+    retryable: false,
+  },
+  'key-size': {
+    title: 'The RSA key size is outside 2048–4096 bits',
+    causes: ['Keys under 2048 bits are weak and may be refused; above 4096 bits some clients refuse them.'],
+    fixes: ['Create a 2048-, 3072- or 4096-bit key (`sfjwt cert generate --key-size 2048`) and upload the new certificate.'],
+    retryable: false,
+  },
+  'key-permissions': {
+    title: 'The private key file is readable by other users',
+    causes: ['The file mode lets the group or everyone read the key.'],
+    fixes: ['Restrict it: `chmod 600 <key file>`.'],
+    retryable: false,
+  },
+  'cert-missing': {
+    title: 'The certificate file was not found',
+    causes: ['The path is wrong, or only the key was kept.'],
+    fixes: ['Pass --cert <file>, or issue a new certificate from the same key: `sfjwt cert renew` (then upload it to the app).'],
+    retryable: false,
+  },
+  'cert-invalid': {
+    title: 'The certificate is not a PEM X.509 certificate',
+    causes: ['The file is not PEM, is damaged, or holds a key or a CSR instead.'],
+    fixes: ['Use the PEM certificate (-----BEGIN CERTIFICATE-----), or issue one from the key: `sfjwt cert renew`.'],
+    retryable: false,
+  },
+  'cert-too-large': {
+    title: 'The certificate file is larger than the 4 KB Salesforce accepts',
+    causes: ['It holds a chain or several certificates, human-readable text, or a very large key.'],
+    fixes: ['Upload only the leaf certificate in PEM without text: `openssl x509 -in <cert> -out server.crt`.'],
+    retryable: false,
+  },
+  'key-cert-mismatch': {
+    title: 'The private key does not match the certificate',
+    causes: ['The key and the certificate come from different key pairs; Salesforce will answer "invalid assertion".'],
+    fixes: [
+      'Issue a certificate from this key (`sfjwt cert renew`) and upload it to the app, or use the key that matches the uploaded certificate.',
+    ],
+    retryable: false,
+  },
+  'cert-expired': {
+    title: 'The certificate has expired',
+    causes: ['Its validity ended. Salesforce does not enforce certificate expiry for JWT logins, but policies and other tools may.'],
+    fixes: ['Renew it from the same key (`sfjwt cert renew`, zero downtime) and upload the new certificate when convenient.'],
+    retryable: false,
+  },
+  'cert-expiring': {
+    title: 'The certificate expires soon',
+    causes: ['Its validity ends within the warning window. Salesforce sends no reminder.'],
+    fixes: ['Renew it from the same key (`sfjwt cert renew`): the public key does not change, so nothing breaks.'],
+    retryable: false,
+  },
+  'login-url-invalid': {
+    title: 'The login URL is not usable',
+    causes: [
+      'It is a Lightning (*.lightning.force.com) or Setup (*.my.salesforce-setup.com) host, not a login host.',
+      'It is not a URL, uses http:// on a non-loopback host, or carries a path or query string.',
+    ],
+    fixes: ["Use the org's My Domain URL, e.g. https://acme.my.salesforce.com; it is shown in {page:my-domain}."],
+    setupPage: 'my-domain',
+    retryable: false,
+  },
+  'username-invalid': {
+    title: 'The username does not look like a Salesforce username',
+    causes: ['A Salesforce username has the form of an email address (name@domain), but is not necessarily the user\'s email.'],
+    fixes: ['Copy the Username field of the run-as user from {page:users}.'],
+    setupPage: 'users',
+    retryable: false,
+  },
+  'username-org-mismatch': {
+    title: 'The username does not fit the org',
+    causes: [
+      'Sandbox usernames carry the sandbox name as a suffix (user@acme.com.uat); a production username was used for a sandbox, or the reverse.',
+    ],
+    fixes: ['Use the username as it appears in this org\'s {page:users}.'],
+    setupPage: 'users',
+    retryable: false,
+  },
+  'client-id-format': {
+    title: 'The consumer key does not look right',
+    causes: ['It contains spaces or line breaks, is truncated, or is the consumer secret instead of the key.'],
+    fixes: [
+      {
+        eca: 'Re-copy the consumer key: {page:eca-manager} → the app → Settings → OAuth Settings → Consumer Key and Secret.',
+        ca: 'Re-copy the consumer key: {page:connected-app-manager} → the app → View → Manage Consumer Details.',
+      },
+    ],
+    setupPage: { eca: 'eca-manager', ca: 'connected-app-manager' },
+    retryable: false,
+  },
+  'clock-skew': {
+    title: "This machine's clock differs from Salesforce's",
+    causes: ['The system clock is not synchronised. An assertion whose exp is already past for Salesforce is refused ("expired authorization code").'],
+    fixes: ['Enable NTP time sync. sfjwt never shifts exp to hide the skew, because your other clients would still fail.'],
+    retryable: false,
+  },
+  'key-in-git': {
+    title: 'The private key is inside a git work tree and not ignored',
+    causes: ['The key could be committed and pushed.'],
+    fixes: [
+      'Add it to .gitignore, or keep keys in the sfjwt config dir.',
+      'If it was ever committed, rotate the key: `sfjwt cert rotate`.',
+    ],
+    retryable: false,
+  },
+
+  // ---- usage --------------------------------------------------------------------------------
+  usage: {
+    title: 'A flag or value is missing or invalid',
+    causes: ['A required value was not given and could not be asked for.'],
+    fixes: ['Run the command with --help to see its options.'],
+    retryable: false,
+  },
+};
+
+const APP_LABEL: Record<AppKind, string> = { eca: 'External Client App', 'connected-app': 'Connected App' };
+
+function pickPage(choice: PageChoice | undefined, appKind: AppKind | undefined): SetupPageId | undefined {
+  if (choice === undefined || typeof choice === 'string') return choice;
+  return appKind === 'connected-app' ? choice.ca : choice.eca;
+}
+
+function renderText(text: string, loginUrl: string | undefined): string {
+  return text.replace(/\{page:([a-z-]+)\}/g, (_whole, id: string) => pageReference(id as SetupPageId, loginUrl));
+}
+
+function renderCopy(list: Copy[], context: FindingContext): string[] {
+  const loginUrl = context.loginUrl ?? context.setupHost;
+  const out: string[] = [];
+  for (const item of list) {
+    if (typeof item === 'string') out.push(renderText(item, loginUrl));
+    else if (context.appKind === 'eca') out.push(renderText(item.eca, loginUrl));
+    else if (context.appKind === 'connected-app') out.push(renderText(item.ca, loginUrl));
+    else {
+      // App kind unknown: say both, labelled.
+      out.push(`${APP_LABEL.eca}: ${renderText(item.eca, loginUrl)}`);
+      out.push(`${APP_LABEL['connected-app']}: ${renderText(item.ca, loginUrl)}`);
+    }
+  }
+  return out;
+}
+
+/** Causes and fixes for one code, with copy for the app kind and Setup links on the org's host. */
+export function findingFor(code: FindingCode, context: FindingContext = {}): ResolvedFinding {
+  const entry = CATALOGUE[code];
+  const page = pickPage(entry.setupPage, context.appKind);
+  const loginUrl = context.loginUrl ?? context.setupHost;
+  return {
+    code,
+    title: entry.title,
+    causes: renderCopy(entry.causes, context),
+    fixes: renderCopy(entry.fixes, context),
+    ...(page ? { setupPage: page } : {}),
+    ...(page && loginUrl ? { setupUrl: setupUrl(page, loginUrl) } : {}),
+    retryable: entry.retryable,
+  };
+}
+
+/** Every code's finding, app-kind neutral, Setup pages named by their Quick Find wording. */
+export const FINDINGS: Readonly<Record<FindingCode, FindingInfo>> = Object.fromEntries(
+  ALL_CODES.map((code) => {
+    const { code: _code, setupUrl: _url, ...info } = findingFor(code);
+    return [code, info];
+  }),
+) as Record<FindingCode, FindingInfo>;
+
+/** Whether waiting for Salesforce to propagate a change can turn this failure into a success. */
+export function isRetryable(code: FindingCode | 'ok'): boolean {
+  return code !== 'ok' && CATALOGUE[code].retryable;
+}

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { ALL_CODES } from '../../../src/salesforce/codes.js';
+import { FINDINGS, findingFor, isRetryable } from '../../../src/salesforce/findings.js';
+import { SETUP_PAGE_IDS, SETUP_PAGES, pageReference, quickFindText, setupUrl } from '../../../src/salesforce/setup-pages.js';
+
+describe('FINDINGS catalogue', () => {
+  it('has an entry with a title, causes and fixes for every finding code', () => {
+    expect(Object.keys(FINDINGS).sort()).toEqual([...ALL_CODES].sort());
+    for (const code of ALL_CODES) {
+      const finding = FINDINGS[code];
+      expect(finding.title, code).not.toBe('');
+      expect(finding.causes.length, code).toBeGreaterThan(0);
+      expect(finding.fixes.length, code).toBeGreaterThan(0);
+      for (const line of [...finding.causes, ...finding.fixes]) expect(line, code).not.toMatch(/\{page:/);
+    }
+  });
+
+  it('marks exactly the propagation-explainable codes as retryable (SPEC §5 init step 7)', () => {
+    const retryable = ALL_CODES.filter((code) => FINDINGS[code].retryable).sort();
+    expect(retryable).toEqual(['app-not-installed', 'client-id-invalid', 'invalid-assertion', 'user-not-approved']);
+    expect(isRetryable('server-error')).toBe(false);
+    expect(isRetryable('timeout')).toBe(false);
+    expect(isRetryable('ok')).toBe(false);
+  });
+
+  it('user-not-approved covers the known causes', () => {
+    const text = FINDINGS['user-not-approved'].causes.join('\n');
+    expect(text).toMatch(/self-authorize/);
+    expect(text).toMatch(/profile or permission set is not assigned/);
+    expect(text).toMatch(/Salesforce API Integration/);
+    expect(text).toMatch(/another org/);
+    expect(text).toMatch(/minutes ago/);
+    expect(text).toMatch(/endpoint\/aud combination/);
+  });
+});
+
+describe('findingFor', () => {
+  const loginUrl = 'https://acme.my.salesforce.com';
+
+  it('resolves Setup links on the org Setup host for an ECA', () => {
+    const finding = findingFor('user-not-approved', { appKind: 'eca', loginUrl });
+    expect(finding.setupPage).toBe('eca-manager');
+    expect(finding.setupUrl).toBe('https://acme.my.salesforce-setup.com/lightning/setup/ManageExternalClientApplication/home');
+    expect(finding.fixes[0]).toContain('External Client App Manager (https://acme.my.salesforce-setup.com/lightning/setup/ManageExternalClientApplication/home)');
+    expect(finding.fixes.join('\n')).not.toMatch(/Manage Profiles/);
+    expect(finding.retryable).toBe(true);
+  });
+
+  it('uses Connected App copy and pages for a Connected App', () => {
+    const finding = findingFor('user-not-approved', { appKind: 'connected-app', loginUrl: 'https://acme--uat.sandbox.my.salesforce.com' });
+    expect(finding.setupPage).toBe('manage-connected-apps');
+    expect(finding.setupUrl).toBe('https://acme--uat.sandbox.my.salesforce-setup.com/lightning/setup/ConnectedApplication/home');
+    expect(finding.fixes.join('\n')).toMatch(/Manage Profiles or Manage Permission Sets/);
+  });
+
+  it('names both app kinds and Quick Find wording when neither app kind nor org is known', () => {
+    const finding = findingFor('client-id-invalid');
+    expect(finding.setupUrl).toBeUndefined();
+    expect(finding.fixes.some((line) => line.startsWith('External Client App: '))).toBe(true);
+    expect(finding.fixes.some((line) => line.startsWith('Connected App: '))).toBe(true);
+    expect(finding.fixes.join('\n')).toContain('Setup → Quick Find "External Client App Manager"');
+  });
+
+  it('accepts the Setup host instead of the login URL', () => {
+    const finding = findingFor('inactive-user', { setupHost: 'https://acme.my.salesforce-setup.com' });
+    expect(finding.setupUrl).toBe('https://acme.my.salesforce-setup.com/lightning/setup/ManageUsers/home');
+  });
+});
+
+describe('setup pages', () => {
+  it('lists every page of SALESFORCE.md §6', () => {
+    expect(SETUP_PAGE_IDS.sort()).toEqual(
+      [
+        'certificates',
+        'company-info',
+        'connected-app-manager',
+        'connected-apps-usage',
+        'eca-manager',
+        'eca-settings',
+        'login-history',
+        'manage-connected-apps',
+        'my-domain',
+        'network-access',
+        'permission-sets',
+        'profiles',
+        'session-settings',
+        'users',
+      ].sort(),
+    );
+    for (const id of SETUP_PAGE_IDS) expect(SETUP_PAGES[id].path).toMatch(/^\/lightning\/setup\/[A-Za-z]+\/home$/);
+  });
+
+  it.each([
+    ['eca-manager', 'https://acme.my.salesforce.com', 'https://acme.my.salesforce-setup.com/lightning/setup/ManageExternalClientApplication/home'],
+    ['connected-app-manager', 'https://acme.my.salesforce.com', 'https://acme.my.salesforce-setup.com/lightning/setup/NavigationMenus/home'],
+    ['profiles', 'https://acme--uat.sandbox.my.salesforce.com', 'https://acme--uat.sandbox.my.salesforce-setup.com/lightning/setup/EnhancedProfiles/home'],
+    ['my-domain', 'https://login.salesforce.com', 'https://login.salesforce.com/lightning/setup/OrgDomain/home'],
+    ['login-history', 'http://127.0.0.1:9999', 'http://127.0.0.1:9999/lightning/setup/OrgLoginHistory/home'],
+  ] as const)('setupUrl(%s, %s)', (id, loginUrl, expected) => expect(setupUrl(id, loginUrl)).toBe(expected));
+
+  it('has Quick Find wording as a fallback', () => {
+    expect(quickFindText('certificates')).toBe('Setup → Quick Find "Certificate and Key Management"');
+    expect(pageReference('users')).toBe('Users (Setup → Quick Find "Users")');
+  });
+});
