@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TOKEN_CODES, TRANSPORT_CODES, type FindingCode } from '../../../src/salesforce/codes.js';
 import { RANK_ORDER, mostInformative, rankOf } from '../../../src/salesforce/rank.js';
 
-const attempt = (outcome: FindingCode | 'ok', id = outcome) => ({ outcome, id });
+const attempt = (outcome: FindingCode | 'ok', id: string = outcome) => ({ outcome, id });
 
 describe('mostInformative', () => {
   it('keeps SPEC §7 order for the ten ranked token codes', () => {

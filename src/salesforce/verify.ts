@@ -1,0 +1,390 @@
+import type { KeyObject } from 'node:crypto';
+import { CancelledError } from '../errors.js';
+import { TransportError, type HttpClient, type HttpResponse } from '../net/types.js';
+import { audienceMatrix, type AudiencePair } from './audience-matrix.js';
+import { classifyTransportError } from './classify.js';
+import type { FindingCode } from './codes.js';
+import { exchangeToken, publicAttempt, type Attempt, type PublicAttempt, type Sleep } from './exchange.js';
+import { findingFor, isRetryable, type ResolvedFinding } from './findings.js';
+import { mostInformative } from './rank.js';
+import type { AppKind, OrgKind } from './types.js';
+
+export interface VerificationInput {
+  http: HttpClient;
+  now: () => Date;
+  sleep: Sleep;
+  signal?: AbortSignal;
+  /** Monotonic milliseconds for timings; defaults to now().getTime(). */
+  clock?: () => number;
+  loginUrl: string;
+  orgKind: OrgKind;
+  /** Picks the copy of causes/fixes; both kinds are described when unknown. */
+  appKind?: AppKind;
+  clientId: string;
+  username: string;
+  privateKey: KeyObject | string;
+  fixedAudience?: string;
+  remembered?: AudiencePair;
+  /** Per request. */
+  timeoutMs: number;
+  /** Propagation wait (SPEC §5 `--wait`): retry the whole matrix while the failure is retryable. */
+  waitSeconds: number;
+  /** HTTP-level retries per request (default 2). */
+  retries?: number;
+  /** First wait between rounds and its cap; doubles in between. Default 5 s up to 30 s. */
+  waitBackoff?: { initialMs: number; maxMs: number };
+  onProgress?(event: VerificationEvent): void;
+}
+
+export type VerificationEvent =
+  | { type: 'attempt-start'; round: number; loginUrl: string; audience: string }
+  | { type: 'attempt'; round: number; attempt: PublicAttempt; message: string; hint?: string }
+  | { type: 'waiting'; round: number; code: FindingCode; seconds: number; remainingSeconds: number }
+  | { type: 'identity'; source: IdentitySource; url: string | null }
+  | { type: 'api'; ok: boolean; httpStatus: number | null; url: string };
+
+export type IdentitySource = 'identity-url' | 'userinfo' | 'token';
+
+export interface VerificationResult {
+  loginUrl: string;
+  audience: string;
+  tokenUrl: string;
+  instanceUrl: string;
+  organizationId: string | null;
+  userId: string | null;
+  username: string;
+  displayName: string | null;
+  scope: string | null;
+  tokenType: string | null;
+  /** From the identity URL's host (login → false, test or a sandbox/scratch My Domain → true); null if unknown. */
+  isSandbox: boolean | null;
+  /** Server Date − local now, rounded; null without a Date header. Never used to shift exp. */
+  clockSkewSeconds: number | null;
+  /** The last round's attempts (the one that succeeded). */
+  attempts: PublicAttempt[];
+  /** How many passes over the audience matrix were made (more than 1 under --wait). */
+  rounds: number;
+  identitySource: IdentitySource;
+  apiVersion: string | null;
+  elapsedMs: number;
+}
+
+export type VerificationOutcome =
+  | { ok: true; result: VerificationResult; accessToken: string }
+  | {
+      ok: false;
+      code: FindingCode;
+      /** One line: what failed, where, with Salesforce's words. */
+      message: string;
+      hint?: string;
+      finding: ResolvedFinding;
+      /** The last round's attempts; the one reported is the most informative (SPEC §7). */
+      attempts: PublicAttempt[];
+      rounds: number;
+      clockSkewSeconds: number | null;
+      /** The pair that did get a token, when the failure came after it (api-access-denied). */
+      working: AudiencePair | null;
+      elapsedMs: number;
+    };
+
+const DEFAULT_WAIT_BACKOFF = { initialMs: 5_000, maxMs: 30_000 };
+const FALLBACK_API_VERSION = 'v60.0';
+const GET_BACKOFF_MS = [250, 1000];
+
+function skewOf(attempts: readonly Attempt[]): number | null {
+  for (let i = attempts.length - 1; i >= 0; i -= 1) {
+    const attempt = attempts[i]!;
+    if (attempt.date === undefined || attempt.receivedAt === undefined) continue;
+    const server = Date.parse(attempt.date);
+    if (Number.isNaN(server)) continue;
+    // +0 turns a -0 into 0.
+    return Math.round((server - attempt.receivedAt) / 1000) + 0;
+  }
+  return null;
+}
+
+/** `…/id/<orgId>/<userId>` (SALESFORCE.md §1.3). */
+export function parseIdentityUrl(id: string | null): { organizationId: string; userId: string } | null {
+  if (!id) return null;
+  const match = /\/id\/([A-Za-z0-9]{15,18})\/([A-Za-z0-9]{15,18})\/?$/.exec(id);
+  return match ? { organizationId: match[1]!, userId: match[2]! } : null;
+}
+
+/** Production vs sandbox from the identity URL's host; null when the host does not say. */
+export function sandboxFromIdentityUrl(id: string | null): boolean | null {
+  if (!id) return null;
+  let host: string;
+  try {
+    host = new URL(id).hostname.toLowerCase();
+  } catch {
+    return null;
+  }
+  if (host === 'login.salesforce.com') return false;
+  if (host === 'test.salesforce.com') return true;
+  if (/\.(sandbox|scratch)\.my\.salesforce\.com$/.test(host)) return true;
+  return null;
+}
+
+interface GetOutcome {
+  response?: HttpResponse;
+  transport?: TransportError;
+}
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+function str(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+/** Runs the token exchange over the audience matrix, then the identity and API checks (SPEC §5 verify). */
+export async function runVerification(input: VerificationInput): Promise<VerificationOutcome> {
+  const clock = input.clock ?? (() => input.now().getTime());
+  const started = clock();
+  const deadline = input.now().getTime() + Math.max(0, input.waitSeconds) * 1000;
+  const backoff = input.waitBackoff ?? DEFAULT_WAIT_BACKOFF;
+  const emit = (event: VerificationEvent) => input.onProgress?.(event);
+  const matrix = audienceMatrix({
+    loginUrl: input.loginUrl,
+    orgKind: input.orgKind,
+    ...(input.fixedAudience !== undefined ? { fixedAudience: input.fixedAudience } : {}),
+    ...(input.remembered ? { remembered: input.remembered } : {}),
+  });
+  const findingContext = { loginUrl: input.loginUrl, ...(input.appKind ? { appKind: input.appKind } : {}) };
+
+  let round = 0;
+  let nextWait = backoff.initialMs;
+  let roundAttempts: Attempt[] = [];
+  let success: Attempt | undefined;
+  for (;;) {
+    round += 1;
+    roundAttempts = [];
+    for (const pair of matrix) {
+      emit({ type: 'attempt-start', round, loginUrl: pair.loginUrl, audience: pair.audience });
+      const attempt = await exchangeToken({
+        http: input.http,
+        loginUrl: pair.loginUrl,
+        audience: pair.audience,
+        clientId: input.clientId,
+        username: input.username,
+        privateKey: input.privateKey,
+        now: input.now,
+        timeoutMs: input.timeoutMs,
+        sleep: input.sleep,
+        clock,
+        ...(input.retries !== undefined ? { retries: input.retries } : {}),
+        ...(input.signal ? { signal: input.signal } : {}),
+      });
+      roundAttempts.push(attempt);
+      emit({ type: 'attempt', round, attempt: publicAttempt(attempt), message: attempt.message, ...(attempt.hint ? { hint: attempt.hint } : {}) });
+      if (attempt.outcome === 'ok') {
+        success = attempt;
+        break;
+      }
+    }
+    if (success) break;
+    const best = mostInformative(roundAttempts);
+    const remainingMs = deadline - input.now().getTime();
+    if (!best || !isRetryable(best.outcome) || remainingMs <= 0) break;
+    const delay = Math.min(nextWait, remainingMs);
+    emit({ type: 'waiting', round, code: best.outcome as FindingCode, seconds: Math.ceil(delay / 1000), remainingSeconds: Math.ceil(remainingMs / 1000) });
+    try {
+      await input.sleep(delay, input.signal);
+    } catch (error) {
+      if (input.signal?.aborted) throw new CancelledError();
+      throw error;
+    }
+    if (input.signal?.aborted) throw new CancelledError();
+    nextWait = Math.min(nextWait * 2, backoff.maxMs);
+  }
+
+  const attempts = roundAttempts.map(publicAttempt);
+  const clockSkewSeconds = skewOf(roundAttempts);
+  const elapsed = () => Math.max(0, Math.round(clock() - started));
+
+  if (!success || !success.token) {
+    const best = mostInformative(roundAttempts);
+    const code = (best?.outcome ?? 'network-error') as FindingCode;
+    const tried = matrix.length === 1 ? 'the only login URL/audience pair' : `${matrix.length} login URL/audience pairs`;
+    const message = best
+      ? `${best.message} (aud ${best.audience}; tried ${tried}${round > 1 ? ` over ${round} rounds` : ''})`
+      : 'No token request was made.';
+    return {
+      ok: false,
+      code,
+      message,
+      ...(best?.hint ? { hint: best.hint } : {}),
+      finding: findingFor(code, findingContext),
+      attempts,
+      rounds: round,
+      clockSkewSeconds,
+      working: null,
+      elapsedMs: elapsed(),
+    };
+  }
+
+  // ---- the token works at the token endpoint; now prove it on the identity URL and the API ----
+  const token = success.token;
+  const accessToken = token.accessToken;
+  const instanceUrl = (token.instanceUrl ?? success.loginUrl).replace(/\/+$/, '');
+  const fromId = parseIdentityUrl(token.id);
+  const get = (url: string, auth: boolean) => getWithRetry(input, url, auth ? accessToken : undefined);
+
+  let identitySource: IdentitySource = 'token';
+  let identityUrlUsed: string | null = null;
+  let identity: Record<string, unknown> | undefined;
+  if (token.id) {
+    const answer = await get(token.id, true);
+    identity = answer.response?.status === 200 ? record(parseJson(answer.response.body)) : undefined;
+    if (identity) {
+      identitySource = 'identity-url';
+      identityUrlUsed = token.id;
+    }
+  }
+  if (!identity) {
+    const userinfoUrl = `${instanceUrl}/services/oauth2/userinfo`;
+    const answer = await get(userinfoUrl, true);
+    const info = answer.response?.status === 200 ? record(parseJson(answer.response.body)) : undefined;
+    if (info) {
+      identity = {
+        user_id: info.user_id,
+        organization_id: info.organization_id,
+        username: info.preferred_username,
+        display_name: info.name,
+      };
+      identitySource = 'userinfo';
+      identityUrlUsed = userinfoUrl;
+    }
+  }
+  emit({ type: 'identity', source: identitySource, url: identityUrlUsed });
+
+  const working: AudiencePair = { loginUrl: success.loginUrl, audience: success.audience };
+  const apiFailure = (code: FindingCode, message: string, hint?: string): VerificationOutcome => ({
+    ok: false,
+    code,
+    message,
+    ...(hint ? { hint } : {}),
+    finding: findingFor(code, findingContext),
+    attempts,
+    rounds: round,
+    clockSkewSeconds,
+    working,
+    elapsedMs: elapsed(),
+  });
+
+  // Pick the latest API version (this list needs no authentication, so it proves nothing by itself).
+  const versionsUrl = `${instanceUrl}/services/data/`;
+  const versions = await get(versionsUrl, true);
+  if (versions.transport) {
+    const classified = classifyTransportError(versions.transport);
+    emit({ type: 'api', ok: false, httpStatus: null, url: versionsUrl });
+    return apiFailure(classified.outcome, `A token was issued, but the instance ${instanceUrl} could not be reached: ${classified.message}`, classified.hint);
+  }
+  const versionsResponse = versions.response!;
+  if (versionsResponse.status === 401 || versionsResponse.status === 403) {
+    emit({ type: 'api', ok: false, httpStatus: versionsResponse.status, url: versionsUrl });
+    return apiFailure('api-access-denied', `A token was issued, but ${versionsUrl} answered HTTP ${versionsResponse.status}${restError(versionsResponse.body)}.`);
+  }
+  const apiVersion = latestVersion(parseJson(versionsResponse.body));
+
+  const resourcesUrl = `${instanceUrl}/services/data/${apiVersion ?? FALLBACK_API_VERSION}/`;
+  const api = await get(resourcesUrl, true);
+  if (api.transport) {
+    const classified = classifyTransportError(api.transport);
+    emit({ type: 'api', ok: false, httpStatus: null, url: resourcesUrl });
+    return apiFailure(classified.outcome, `A token was issued, but the REST API at ${instanceUrl} could not be reached: ${classified.message}`, classified.hint);
+  }
+  const apiResponse = api.response!;
+  const apiOk = apiResponse.status >= 200 && apiResponse.status < 300;
+  emit({ type: 'api', ok: apiOk, httpStatus: apiResponse.status, url: resourcesUrl });
+  if (!apiOk) {
+    const code: FindingCode = apiResponse.status >= 500 ? 'server-error' : 'api-access-denied';
+    return apiFailure(code, `A token was issued, but the REST API refused it: ${resourcesUrl} answered HTTP ${apiResponse.status}${restError(apiResponse.body)}.`);
+  }
+
+  const result: VerificationResult = {
+    loginUrl: success.loginUrl,
+    audience: success.audience,
+    tokenUrl: success.tokenUrl,
+    instanceUrl,
+    organizationId: str(identity?.organization_id) ?? fromId?.organizationId ?? null,
+    userId: str(identity?.user_id) ?? fromId?.userId ?? null,
+    username: str(identity?.username) ?? input.username,
+    displayName: str(identity?.display_name) ?? null,
+    scope: token.scope,
+    tokenType: token.tokenType,
+    isSandbox: sandboxFromIdentityUrl(token.id),
+    clockSkewSeconds,
+    attempts,
+    rounds: round,
+    identitySource,
+    apiVersion: apiVersion ?? null,
+    elapsedMs: elapsed(),
+  };
+  return { ok: true, result, accessToken };
+}
+
+/** ` (INVALID_SESSION_ID: Session expired or invalid)` from a REST error body, or ''. */
+function restError(body: string): string {
+  const parsed = parseJson(body);
+  const first = Array.isArray(parsed) ? record(parsed[0]) : record(parsed);
+  if (!first) return '';
+  const code = str(first.errorCode) ?? str(first.error);
+  const message = str(first.message) ?? str(first.error_description);
+  const text = [code, message].filter(Boolean).join(': ');
+  return text ? ` (${text})` : '';
+}
+
+/** `v66.0` from `[{version: "66.0", url: "/services/data/v66.0"}, ...]`; undefined if unusable. */
+export function latestVersion(list: unknown): string | undefined {
+  if (!Array.isArray(list)) return undefined;
+  let best: { n: number; v: string } | undefined;
+  for (const item of list) {
+    const version = str(record(item)?.version);
+    if (!version || !/^\d+(\.\d+)?$/.test(version)) continue;
+    const n = Number(version);
+    if (!best || n > best.n) best = { n, v: `v${version.includes('.') ? version : `${version}.0`}` };
+  }
+  return best?.v;
+}
+
+/** A GET with the same HTTP-level retries as the exchange (resets and 5xx, never 4xx). */
+async function getWithRetry(input: VerificationInput, url: string, bearer: string | undefined): Promise<GetOutcome> {
+  const retries = Math.max(0, input.retries ?? 2);
+  for (let request = 1; ; request += 1) {
+    if (input.signal?.aborted) throw new CancelledError();
+    const canRetry = request <= retries;
+    const delay = GET_BACKOFF_MS[Math.min(request - 1, GET_BACKOFF_MS.length - 1)]!;
+    try {
+      const response = await input.http({
+        method: 'GET',
+        url,
+        headers: { accept: 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+        timeoutMs: input.timeoutMs,
+        ...(input.signal ? { signal: input.signal } : {}),
+      });
+      if (response.status >= 500 && canRetry) {
+        await input.sleep(delay, input.signal);
+        continue;
+      }
+      return { response };
+    } catch (error) {
+      if (input.signal?.aborted || (error instanceof TransportError && error.kind === 'aborted')) throw new CancelledError();
+      if (!(error instanceof TransportError)) throw error;
+      if (canRetry && error.kind === 'network' && error.errno !== 'ENOTFOUND') {
+        await input.sleep(delay, input.signal);
+        continue;
+      }
+      return { transport: error };
+    }
+  }
+}
