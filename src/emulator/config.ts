@@ -63,7 +63,7 @@ function optNumber(obj: Record<string, unknown>, key: string, field: string, min
   const value = obj[key];
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    fail(`${field}.${key}`, `must be a number >= ${min}`);
+    fail(`${field}.${key}`, min === -Infinity ? 'must be a number' : `must be a number >= ${min}`);
   }
   return value;
 }

@@ -109,6 +109,8 @@ function route(
 
   // The only unauthenticated REST resource: the list of API versions.
   if (pathname === '/services/data') return json({ status: 200, body: apiVersions() });
+  // A My Domain's root is its login page.
+  if (pathname === '/') return { status: 200, headers: { 'content-type': HTML_TYPE }, body: loginPageHtml() };
 
   const identityMatch = /^\/id\/([A-Za-z0-9]{15,18})\/([A-Za-z0-9]{15,18})$/.exec(pathname);
   const dataMatch = /^\/services\/data\/v(\d+\.\d)(?:\/(.*))?$/.exec(pathname);
@@ -118,7 +120,7 @@ function route(
   if (!session) return json(INVALID_SESSION);
 
   let answer: JsonAnswer;
-  if (identityMatch) answer = identity(state, session, identityMatch[1]!, identityMatch[2]!);
+  if (identityMatch) answer = identity(state, session, identityMatch[1]!, identityMatch[2]!, query.get('version'));
   else if (dataMatch) answer = dataResource(state, session, dataMatch[1]!, dataMatch[2] ?? '', query);
   else answer = userinfo(state, session);
   if (answer.status === 200) state.counters.apiCalls += 1;

@@ -122,6 +122,12 @@ function identityUrls(state: EmulatorState, user: User): Record<string, string> 
   };
 }
 
+/** `?version=66.0` on the identity URL fills the `{version}` placeholders, as Salesforce does. */
+function withVersion(urls: Record<string, string>, version?: string | null): Record<string, string> {
+  if (!version || !/^\d+\.\d$/.test(version)) return urls;
+  return Object.fromEntries(Object.entries(urls).map(([key, url]) => [key, url.replaceAll('{version}', version)]));
+}
+
 function names(user: User): { first: string | null; last: string } {
   const parts = user.displayName.trim().split(/\s+/);
   if (parts.length < 2) return { first: null, last: user.displayName.trim() };
@@ -136,7 +142,13 @@ function photos(state: EmulatorState): { picture: string; thumbnail: string } {
 }
 
 /** `GET /id/<orgId>/<userId>` (SALESFORCE.md §9). */
-export function identity(state: EmulatorState, session: Session, orgId: string, userId: string): JsonAnswer {
+export function identity(
+  state: EmulatorState,
+  session: Session,
+  orgId: string,
+  userId: string,
+  version?: string | null,
+): JsonAnswer {
   const { user } = session;
   // [INF] Salesforce refuses an identity URL of another org or user; the exact answer is unverified.
   if (id15(orgId) !== id15(state.org.orgId) || id15(userId) !== id15(user.userId)) {
@@ -168,7 +180,7 @@ export function identity(state: EmulatorState, session: Session, orgId: string, 
       mobile_phone_verified: false,
       is_lightning_login_user: false,
       status: { created_date: null, body: null },
-      urls: identityUrls(state, user),
+      urls: withVersion(identityUrls(state, user), version),
       active: user.active,
       user_type: 'STANDARD',
       language: 'en_US',

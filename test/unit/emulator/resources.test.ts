@@ -94,6 +94,19 @@ describe('identity URL and userinfo', () => {
     expect(id.urls.custom_domain).toBe(BASE);
   });
 
+  it('fills the {version} placeholders from ?version=', () => {
+    const { state, token } = setup();
+    const id = body<{ urls: Record<string, string> }>(send(state, get(`/id/${ORG_ID}/${USER_ID}?version=62.0`, token)));
+    expect(id.urls.rest).toBe(`${BASE}/services/data/v62.0/`);
+  });
+
+  it('serves a login page at the root, like a My Domain', () => {
+    const { state } = setup();
+    const response = send(state, get('/'));
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^text\/html/);
+  });
+
   it("refuses another user's identity URL", () => {
     const { state, token } = setup();
     expect(send(state, get(`/id/${ORG_ID}/005000000000002AAA`, token)).status).toBe(403);
