@@ -280,9 +280,16 @@ const CATALOGUE: Record<FindingCode, CatalogueEntry> = {
   },
   'oauth-error': {
     title: 'Salesforce refused the token request with an error sfjwt does not recognise',
-    causes: ['The error and its description are kept as Salesforce sent them; they are not one of the documented JWT-flow errors.'],
+    causes: [
+      'The error and its description are kept as Salesforce sent them; they are not one of the documented JWT-flow errors.',
+      "If it mentions high assurance: the app's session policy requires a High Assurance session, which blocks JWT logins (the flow has no interactive step).",
+    ],
     fixes: [
       'Read the error description; `sfjwt doctor --error "<text>"` explains known ones.',
+      {
+        eca: 'For high assurance: in {page:eca-manager} → the app → Policies → Session Policies, remove the High Assurance session requirement.',
+        ca: 'For high assurance: in {page:manage-connected-apps} → the app → Edit Policies → Session Policies, remove the High Assurance session requirement.',
+      },
       'Check {page:login-history} for the run-as user.',
     ],
     setupPage: 'login-history',
