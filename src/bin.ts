@@ -18,5 +18,16 @@ export async function main(argv: string[]): Promise<void> {
   const deps = createRealDeps(controller.signal);
   const { run } = await import('./cli.js');
   const code = await run(argv, deps);
-  process.exitCode = controller.signal.aborted ? 130 : code;
+  // A command that was interrupted reports 130 itself (CancelledError); a server stopping cleanly on a signal reports 0.
+  const exitCode = code;
+  // Exit as soon as the work is done: a raced key generation that lost, or an idle keep-alive
+  // socket, must not hold the process open. Flush first so piped output is never cut short.
+  await Promise.all([flush(process.stdout), flush(process.stderr)]);
+  process.exit(exitCode);
+}
+
+function flush(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    stream.write('', () => resolve());
+  });
 }

@@ -37,6 +37,8 @@ export interface CommandOutcome {
   result?: unknown;
   /** Human rendering of the result, written to stdout when not --json. */
   human?: string;
+  /** The command already wrote its own output (a long-running server announces itself at start). */
+  printed?: boolean;
   /** For ok:false outcomes: the error block of the JSON envelope. */
   error?: CliError;
 }

@@ -9,6 +9,10 @@ import { createNarrator, type Narrator } from './ui/output.js';
 
 const DOCTOR_TIP_CODES_EXCLUDED = new Set(['usage', 'internal']);
 
+export function renderEnvelope(command: string, result: unknown, warnings: CommandContext['warnings']): string {
+  return `${JSON.stringify({ ok: true, command, result, warnings }, null, 2)}\n`;
+}
+
 export function createContext(command: string, deps: Deps, globals: GlobalOptions): CommandContext {
   const ui = createNarrator({
     stderr: deps.stderr,
@@ -109,9 +113,11 @@ export async function execute<O>(
     return error.exitCode;
   }
   const ok = outcome.ok ?? true;
-  if (globals.json) {
+  if (outcome.printed) {
+    // already written
+  } else if (globals.json) {
     const envelope = ok
-      ? { ok: true, command, result: outcome.result ?? {}, warnings: ctx.warnings }
+      ? undefined
       : {
           ok: false,
           command,
@@ -119,7 +125,7 @@ export async function execute<O>(
           ...(outcome.result !== undefined ? { result: outcome.result } : {}),
           warnings: ctx.warnings,
         };
-    deps.stdout.write(`${JSON.stringify(envelope, null, 2)}\n`);
+    deps.stdout.write(envelope ? `${JSON.stringify(envelope, null, 2)}\n` : renderEnvelope(command, outcome.result ?? {}, ctx.warnings));
   } else {
     if (outcome.human) deps.stdout.write(outcome.human.endsWith('\n') ? outcome.human : `${outcome.human}\n`);
     if (!ok && outcome.error) printError(ctx.ui, outcome.error, command);

@@ -1,8 +1,7 @@
 /** The profile model and pure transforms over the config document (STYLE habit 10). */
-export const ORG_KINDS = ['production', 'sandbox', 'scratch', 'developer', 'site'] as const;
-export const APP_KINDS = ['eca', 'connected-app'] as const;
-export type OrgKind = (typeof ORG_KINDS)[number];
-export type AppKind = (typeof APP_KINDS)[number];
+import { APP_KINDS, ORG_KINDS, type AppKind, type OrgKind } from '../salesforce/types.js';
+
+export type { AppKind, OrgKind };
 
 export interface LastVerified {
   time: string;

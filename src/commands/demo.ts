@@ -1,0 +1,138 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CommandContext, CommandHandler } from '../command.js';
+import { singleAppConfig, startEmulator, type RunningEmulator } from '../emulator/index.js';
+import { CliError } from '../errors.js';
+
+const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'sfjwt.cjs');
+const DEMO_USER = 'integration@sfjwt-demo.example';
+const DEMO_ALIAS = 'demo';
+
+interface DemoStep {
+  title: string;
+  args: string[];
+  /** Lines of the child's stdout to show (tokens are never shown). */
+  show?: (stdout: string) => string[];
+}
+
+interface StepReport {
+  title: string;
+  command: string;
+  ok: boolean;
+  exitCode: number | null;
+  ms: number;
+}
+
+function runChild(args: string[], env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], signal });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function indent(text: string, ui: CommandContext['ui']): void {
+  for (const line of text.trimEnd().split('\n')) if (line.trim()) ui.info(`    ${ui.color.dim(line)}`);
+}
+
+/** The whole flow, offline: each step is the real CLI, run as a user would type it. */
+export const run: CommandHandler<{ keep: boolean }> = async (options, ctx) => {
+  const { ui } = ctx;
+  const started = performance.now();
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'sfjwt-demo-'));
+  const home = path.join(work, 'home');
+  const keysDir = path.join(work, 'keys');
+  const clientId = `3MVG9demo${Buffer.from(ctx.deps.random(12)).toString('hex')}`;
+  const childEnv: NodeJS.ProcessEnv = {
+    ...ctx.deps.env,
+    SFJWT_HOME: home,
+    SFJWT_ALIAS: undefined,
+    CI: '1',
+    ...(ui.color.level > 0 ? { FORCE_COLOR: '1' } : { NO_COLOR: '1' }),
+  };
+  delete childEnv.SFJWT_ALIAS;
+  for (const name of ['SFJWT_LOGIN_URL', 'SFJWT_USERNAME', 'SFJWT_CLIENT_ID', 'SFJWT_KEY', 'SFJWT_KEY_FILE', 'SFJWT_AUDIENCE']) delete childEnv[name];
+  const reports: StepReport[] = [];
+  let emulator: RunningEmulator | undefined;
+
+  const runStep = async (step: DemoStep): Promise<void> => {
+    const shown = `sfjwt ${step.args.join(' ')}`;
+    ui.info('');
+    ui.info(`${ui.color.bold(step.title)}`);
+    ui.info(`  ${ui.color.cyan('$')} ${shown}`);
+    const t0 = performance.now();
+    const child = await runChild(step.args, childEnv, ctx.deps.signal);
+    const ms = Math.round(performance.now() - t0);
+    const ok = child.code === 0;
+    reports.push({ title: step.title, command: shown, ok, exitCode: child.code, ms });
+    const out = step.show ? step.show(child.stdout).join('\n') : child.stdout;
+    indent(out, ui);
+    if (!ok || ctx.globals.verbose) indent(child.stderr, ui);
+    if (ok) ui.success(`${step.title} ${ui.color.dim(`(${ms} ms)`)}`);
+    else {
+      ui.error(`${step.title} failed with exit code ${child.code} ${ui.color.dim(`(${ms} ms)`)}`);
+      throw new CliError('internal', `demo step failed: ${shown}`, { hint: `work files kept in ${work}`, result: { steps: reports } });
+    }
+  };
+
+  ui.info(ui.color.bold('sfjwt demo: a JWT bearer login from nothing, against a local Salesforce emulator (no org, no network)'));
+  ui.info(ui.color.dim(`  working in ${work}`));
+  let failed = false;
+  try {
+    await runStep({ title: '1. Generate an RSA key and a self-signed certificate', args: ['cert', 'generate', '--out-dir', keysDir, '--cn', 'sfjwt-demo'] });
+
+    ui.info('');
+    ui.info(ui.color.bold('2. Start the emulator with the certificate "uploaded" to an External Client App'));
+    const t0 = performance.now();
+    emulator = await startEmulator(
+      singleAppConfig({ clientId, certPem: await fs.readFile(path.join(keysDir, 'server.crt'), 'utf8'), username: DEMO_USER, app: 'eca' }),
+      { port: 0 },
+    );
+    const ms = Math.round(performance.now() - t0);
+    reports.push({ title: '2. Start the emulator', command: '(in process)', ok: true, exitCode: 0, ms });
+    ui.info(`    ${ui.color.dim(`${emulator.url} plays the org's My Domain; consumer key ${clientId}; run-as user ${DEMO_USER}`)}`);
+    ui.success(`Emulator listening on ${emulator.url} ${ui.color.dim(`(${ms} ms)`)}`);
+
+    const credentials = ['--login-url', emulator.url, '--username', DEMO_USER, '--client-id', clientId, '--key', path.join(keysDir, 'server.key')];
+    for (const step of demoSteps(credentials)) await runStep(step);
+  } catch (error) {
+    failed = true;
+    throw error;
+  } finally {
+    await emulator?.stop();
+    if (!options.keep && !failed) await fs.rm(work, { recursive: true, force: true });
+  }
+
+  const total = Math.round(performance.now() - started);
+  ui.info('');
+  ui.success(ui.color.bold(`All ${reports.length} steps passed in ${(total / 1000).toFixed(1)} s.`));
+  ui.info(`  Next, with your own org: ${ui.color.cyan('sfjwt init')}  (or see README.md for CI flags)`);
+  return {
+    result: { steps: reports, elapsedMs: total, kept: options.keep ? work : null },
+    human: reports.map((r) => `${r.ok ? 'ok' : 'FAILED'}  ${String(r.ms).padStart(5)} ms  ${r.title}`).join('\n'),
+  };
+};
+
+/** The steps after the emulator is up. Grows as commands land (init, doctor, export). */
+function demoSteps(credentials: string[]): DemoStep[] {
+  return [
+    { title: '3. Verify: token exchange over the audience matrix, identity and API check', args: ['verify', ...credentials, '--verbose'] },
+    {
+      title: '4. Get an access token for scripts (shown redacted here)',
+      args: ['token', ...credentials, '--json'],
+      show: (stdout) => {
+        const parsed = JSON.parse(stdout) as { result: { accessToken: string; instanceUrl: string } };
+        return [`accessToken: ${parsed.result.accessToken.slice(0, 15)}… (redacted)`, `instanceUrl: ${parsed.result.instanceUrl}`];
+      },
+    },
+  ];
+}
+
+export { DEMO_ALIAS };
