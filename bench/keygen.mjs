@@ -15,16 +15,16 @@ const distCrypto = pathToFileURL(path.join(path.dirname(fileURLToPath(import.met
  * certificate code (node-forge's ASN.1 module) while the threadpool searches for primes, then sign and
  * write the key (0600 from creation) and the certificate.
  */
-export function childScript({ outDir, race = 1, exit = false }) {
+export function childScript({ outDir, method = 'primes' }) {
   return `
 const keys = import(${JSON.stringify(distCrypto + 'keys.js')});
-const pairPromise = keys.then((m) => m.generateRsaKeyPair(2048, { race: ${race} }));
+const pairPromise = keys.then((m) => m.generateRsaKeyPair(2048, { method: ${JSON.stringify(method)} }));
 const [{ createSelfSignedCertificate }, { randomBytes }, fs, pair] = await Promise.all([
   import(${JSON.stringify(distCrypto + 'cert.js')}), import('node:crypto'), import('node:fs'), pairPromise]);
 const pem = createSelfSignedCertificate({ privateKeyPem: pair.privateKeyPem, commonName: 'bench', days: 730, now: new Date(), random: randomBytes });
 fs.writeFileSync(${JSON.stringify(path.join(outDir, 'server.key'))}, pair.privateKeyPem, { mode: 0o600 });
 fs.writeFileSync(${JSON.stringify(path.join(outDir, 'server.crt'))}, pem);
-${exit ? 'process.exit(0);' : ''}`;
+`;
 }
 
 function median(values) {
@@ -41,12 +41,12 @@ function timed(command, args, env) {
   return ms;
 }
 
-export function benchKeygen({ runs = 7, race = 1, exit = false } = {}) {
+export function benchKeygen({ runs = 7, method = 'primes' } = {}) {
   const env = { ...process.env };
   delete env.NODE_EXTRA_CA_CERTS;
   const dir = mkdtempSync(path.join(tmpdir(), 'sfjwt-bench-keygen-'));
   try {
-    const script = childScript({ outDir: dir, race, exit });
+    const script = childScript({ outDir: dir, method });
     const opensslArgs = ['req', '-x509', '-sha256', '-nodes', '-days', '730', '-newkey', 'rsa:2048',
       '-keyout', path.join(dir, 'openssl.key'), '-out', path.join(dir, 'openssl.crt'), '-subj', '/CN=bench'];
     // One warm-up of each (disk cache, dist files), not counted.
@@ -68,10 +68,9 @@ export function benchKeygen({ runs = 7, race = 1, exit = false } = {}) {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const runs = Number(process.argv[2] ?? 7);
-  const race = Number(process.env.BENCH_RACE ?? 1);
-  const exit = process.env.BENCH_EXIT === '1';
-  const { baselineMs, ourMs, ratio } = benchKeygen({ runs, race, exit });
-  console.log(`key + cert generation (rsa 2048), medians over ${runs} runs`);
+  const method = process.env.BENCH_KEYGEN_METHOD ?? 'primes'; // 'openssl' to compare OpenSSL's own RSA keygen
+  const { baselineMs, ourMs, ratio } = benchKeygen({ runs, method });
+  console.log(`key + cert generation (rsa 2048, keygen method ${method}), medians over ${runs} runs`);
   console.log(`  openssl req -x509 -newkey rsa:2048   ${baselineMs.toFixed(0).padStart(6)} ms`);
   console.log(`  sfjwt crypto (whole node process)    ${ourMs.toFixed(0).padStart(6)} ms`);
   console.log(`  ratio ${ratio.toFixed(2)}x (budget 1.00x)`);

@@ -26,10 +26,36 @@ describe('generateRsaKeyPair', () => {
     expect(createPublicKey(key).export({ type: 'spki', format: 'pem' })).toBe(pair.publicKeyPem);
   });
 
-  it('races several generations and returns one valid pair', async () => {
-    const raced = await generateRsaKeyPair(2048, { race: 2 });
-    expect(createPrivateKey(raced.privateKeyPem).asymmetricKeyDetails?.modulusLength).toBe(2048);
-    expect(raced.privateKeyPem).not.toBe(pair.privateKeyPem);
+  it('assembles a consistent key from two primes (FIPS 186-4 style checks)', () => {
+    const jwk = createPrivateKey(pair.privateKeyPem).export({ format: 'jwk' });
+    const big = (v: string | undefined) => BigInt(`0x${Buffer.from(v!, 'base64url').toString('hex')}`);
+    const [n, e, d, p, q] = [big(jwk.n), big(jwk.e), big(jwk.d), big(jwk.p), big(jwk.q)];
+    expect(p * q).toBe(n);
+    expect(n.toString(2)).toHaveLength(2048);
+    expect(p.toString(2)).toHaveLength(1024);
+    expect(q.toString(2)).toHaveLength(1024);
+    expect(e).toBe(65537n);
+    expect(p - q > 1n << 924n || q - p > 1n << 924n).toBe(true);
+    expect(d > 1n << 1024n).toBe(true);
+    expect((e * d) % (p - 1n)).toBe(1n);
+    expect((e * d) % (q - 1n)).toBe(1n);
+    expect(big(jwk.qi) * q % p).toBe(1n);
+  });
+
+  it.skipIf(!hasOpenssl())('passes openssl rsa -check', () => {
+    const check = spawnSync('openssl', ['rsa', '-check', '-noout'], { input: pair.privateKeyPem, encoding: 'utf8' });
+    expect(check.stdout.trim()).toBe('RSA key ok');
+  });
+
+  it("can use OpenSSL's own RSA key generation instead", async () => {
+    const other = await generateRsaKeyPair(2048, { method: 'openssl' });
+    expect(createPrivateKey(other.privateKeyPem).asymmetricKeyDetails?.modulusLength).toBe(2048);
+    expect(other.privateKeyPem).not.toBe(pair.privateKeyPem);
+  });
+
+  it('makes a 3072-bit key', async () => {
+    const mid = await generateRsaKeyPair(3072);
+    expect(createPrivateKey(mid.privateKeyPem).asymmetricKeyDetails?.modulusLength).toBe(3072);
   });
 
   it('refuses sizes other than 2048, 3072 and 4096', async () => {
