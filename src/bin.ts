@@ -16,8 +16,15 @@ export async function main(argv: string[]): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const deps = createRealDeps(controller.signal);
-  const { run } = await import('./cli.js');
-  const code = await run(argv, deps);
+  let code: number;
+  try {
+    const { run } = await import('./cli.js');
+    code = await run(argv, deps);
+  } catch (error) {
+    // Last resort: one line, never a stack trace (run() already handles expected errors).
+    process.stderr.write(`sfjwt: unexpected error: ${(error as Error)?.message ?? String(error)}\n`);
+    code = 1;
+  }
   // A command that was interrupted reports 130 itself (CancelledError); a server stopping cleanly on a signal reports 0.
   const exitCode = code;
   // Exit as soon as the work is done: a raced key generation that lost, or an idle keep-alive

@@ -6,6 +6,16 @@ import { UsageError, type ExitCode } from './errors.js';
 
 type Loader = () => Promise<{ run: CommandHandler<any> }>;
 
+/** Lazy import by file name: --help and parsing never load a command's implementation. */
+const lazy =
+  (file: string, exportName = 'run'): Loader =>
+  async () => {
+    const mod = (await import(`./commands/${file}.js`)) as Record<string, CommandHandler<any>>;
+    const run = mod[exportName];
+    if (!run) throw new Error(`commands/${file}.js has no export ${exportName}`);
+    return { run };
+  };
+
 export const VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
 function parseInteger(name: string, min: number, max: number) {
@@ -68,8 +78,9 @@ export function createProgram({ deps, setExitCode }: ProgramHooks): Command {
       const options = cmd.opts();
       const globals = cmd.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
       const { execute } = await import('./run.js');
-      const { run } = await load();
-      setExitCode(await execute(name, run, options, cmd.args, deps, normalizeGlobals(globals)));
+      // Loading inside the handler: a broken install is reported like any unexpected error.
+      const handler: CommandHandler<unknown> = async (o, c, a) => (await load()).run(o, c, a);
+      setExitCode(await execute(name, handler, options, cmd.args, deps, normalizeGlobals(globals)));
     };
 
   addCredentialOptions(
@@ -93,6 +104,88 @@ export function createProgram({ deps, setExitCode }: ProgramHooks): Command {
     .option('--cn <name>', 'certificate common name')
     .option('--force', 'replace existing files (backed up first)', false)
     .action(action('cert generate', () => import('./commands/cert-generate.js')));
+  cert
+    .command('show')
+    .description('subject, serial, validity, days left, key size, fingerprint, key/cert match')
+    .option('--key <file>', 'private key file (default: the profile\'s)')
+    .option('--cert <file>', 'certificate file (default: the profile\'s)')
+    .option('--history', 'also list backed-up keys and certificates', false)
+    .action(action('cert show', lazy('cert-show')));
+  cert
+    .command('renew')
+    .description('new certificate from the same key: nothing that signs with the key breaks')
+    .option('--days <n>', 'validity in days', parseInteger('--days', 1, 36500), 730)
+    .option('--key <file>', 'private key file (default: the profile\'s)')
+    .option('--cert <file>', 'certificate file to replace (default: the profile\'s)')
+    .action(action('cert renew', lazy('cert-renew')));
+  cert
+    .command('rotate')
+    .description('new key and certificate; verified before the old pair is archived')
+    .addOption(new Option('--key-size <bits>', 'RSA key size').choices(['2048', '3072', '4096']).default('2048'))
+    .option('--days <n>', 'validity in days', parseInteger('--days', 1, 36500), 730)
+    .option('--wait <seconds>', 'propagation wait for the verification (default 600 interactive)', parseInteger('--wait', 0, 3600))
+    .option('--timeout <seconds>', 'per-request timeout', parseInteger('--timeout', 1, 600))
+    .option('--no-open', 'never open a browser')
+    .action(action('cert rotate', lazy('cert-rotate')));
+  cert
+    .command('import')
+    .description('bring an existing key (PEM, PKCS#12 or JKS) into a profile')
+    .option('--key <file>', 'private key PEM')
+    .option('--cert <file>', 'certificate PEM (made from the key when missing)')
+    .option('--p12 <file>', 'PKCS#12 / PFX keystore')
+    .option('--jks <file>', 'Java keystore (e.g. exported from Certificate and Key Management)')
+    .option('--passphrase-env <var>', 'environment variable holding the keystore passphrase')
+    .option('--key-alias <name>', 'entry to take from a keystore with several')
+    .option('--days <n>', 'validity of a certificate made from the key', parseInteger('--days', 1, 36500), 730)
+    .option('--force', 'replace the profile\'s existing key files (backed up first)', false)
+    .action(action('cert import', lazy('cert-import')));
+
+  program
+    .command('init')
+    .description('guided set-up: key and certificate, app instructions, consumer key, verified login')
+    .addOption(orgKindOption())
+    .option('--login-url <url>', 'My Domain URL, e.g. https://acme.my.salesforce.com')
+    .option('--username <username>', 'run-as username (the JWT sub)')
+    .addOption(appOption())
+    .option('--app-name <name>', 'name of the External Client App / Connected App to create')
+    .option('--contact-email <email>', 'contact email for the app')
+    .option('--access <name>', 'profile or permission set that gets access to the app')
+    .option('--key <file>', 'use this existing private key instead of generating one')
+    .addOption(new Option('--key-size <bits>', 'RSA key size').choices(['2048', '3072', '4096']))
+    .option('--days <n>', 'certificate validity in days (default 730)', parseInteger('--days', 1, 36500))
+    .option('--out-dir <dir>', "where to write the key and certificate (default: the profile's key dir)")
+    .option('--client-id <key>', 'consumer key of the app')
+    .option('--wait <seconds>', 'propagation wait for the verification (default 600 interactive, 0 otherwise)', parseInteger('--wait', 0, 3600))
+    .option('--timeout <seconds>', 'per-request timeout', parseInteger('--timeout', 1, 600))
+    .option('--no-open', 'never open a browser')
+    .option('--no-verify', 'save the profile without the verification exchange')
+    .option('--dry-run', 'ask everything, then print what would be written and done', false)
+    .option('--force', 'replace existing key files (backed up first)', false)
+    .action(action('init', lazy('init')));
+
+  addCredentialOptions(
+    program
+      .command('doctor')
+      .description('diagnose invalid_grant, invalid assertion and every other failure, with the fix')
+      .option('--offline', 'skip network checks', false)
+      .option('--only <ids>', 'run only these checks or finding codes (comma-separated)')
+      .option('--skip <ids>', 'skip these checks or finding codes (comma-separated)')
+      .option('--error <text>', 'explain an error message pasted from any tool')
+      .option('--assertion <jwt>', "decode and check a JWT from another tool against the profile's certificate")
+      .option('--show-assertion', 'print the assertion sfjwt signs (a credential for 3 minutes)', false)
+      .option('--all', 'every profile, concurrently', false)
+      .option('--strict', 'warnings fail too', false)
+      .option('--fix', 'apply the safe automatic fixes (chmod 600, .gitignore)', false),
+  ).action(action('doctor', lazy('doctor')));
+
+  program
+    .command('export')
+    .description('ready-to-paste settings for the sf CLI, env files, CI pipelines and client code')
+    .requiredOption('--format <format>', 'sf | env | github-actions | gitlab-ci | jsforce | simple-salesforce | python | curl | eca-metadata | connected-app-metadata')
+    .option('--out <path>', 'write to this file (or directory, for metadata) instead of stdout')
+    .option('--include-key', 'include the private key (base64, for a CI secret)', false)
+    .option('--force', 'overwrite --out if it exists', false)
+    .action(action('export', lazy('export')));
 
   const profiles = program.command('profiles').description('list, show, remove profiles or set the default');
   profiles.command('list').description('list profiles').action(action('profiles list', () => import('./commands/profiles.js').then((m) => ({ run: m.runList }))));
