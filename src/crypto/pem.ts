@@ -314,7 +314,7 @@ export function parsePrivateKey(text: string, source?: string): ParsedPrivateKey
   try {
     key = createPrivateKey(block.pem);
   } catch {
-    fail('key-invalid', source, `${label} that does not decode (the file is damaged or truncated)`, generate);
+    fail('key-invalid', source, `the key looks like ${label} but does not decode (the file is damaged or truncated)`, generate);
   }
   if (key.asymmetricKeyType !== 'rsa') fail('key-not-rsa', source, `this is ${describeNonRsa(key).label}; Salesforce accepts RSA keys only`);
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;

@@ -217,3 +217,13 @@ describe('parseCertificate', () => {
     expect(errorOf(() => parseCertificate(broken)).message).toMatch(/does not decode/);
   });
 });
+
+describe('parsePrivateKey with a damaged body', () => {
+  it('says the key does not decode, without echoing it', () => {
+    const lines = rsa.pkcs1.split('\n');
+    const broken = [...lines.slice(0, 3), ...lines.slice(6)].join('\n');
+    const error = errorOf(() => parsePrivateKey(broken, 'server.key'));
+    expect(error.code).toBe('key-invalid');
+    expect(error.message).toBe('server.key: the key looks like an RSA private key (PKCS#1) but does not decode (the file is damaged or truncated)');
+  });
+});
