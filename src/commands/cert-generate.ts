@@ -1,6 +1,5 @@
 import path from 'node:path';
 import type { CommandHandler } from '../command.js';
-import { createSelfSignedCertificate } from '../crypto/cert.js';
 import { describeCertificate } from '../crypto/inspect.js';
 import { generateRsaKeyPair, type RsaKeySize } from '../crypto/keys.js';
 import { writeKeyPair } from '../store/key-files.js';
@@ -36,7 +35,8 @@ export async function generateKeyPairFiles(input: {
   now: Date;
   random: (n: number) => Uint8Array;
 }): Promise<GeneratedPair> {
-  const pair = await generateRsaKeyPair(input.keySize);
+  // Start the prime search first; load the certificate code (node-forge's ASN.1) while it runs.
+  const [pair, { createSelfSignedCertificate }] = await Promise.all([generateRsaKeyPair(input.keySize), import('../crypto/cert.js')]);
   const certPem = createSelfSignedCertificate({
     privateKeyPem: pair.privateKeyPem,
     commonName: input.commonName,

@@ -311,6 +311,14 @@ export async function runVerification(input: VerificationInput): Promise<Verific
     return apiFailure(code, `A token was issued, but the REST API refused it: ${resourcesUrl} answered HTTP ${apiResponse.status}${restError(apiResponse.body)}.`);
   }
 
+  // The identity host tells production from sandbox only on the generic hosts; otherwise ask the org.
+  let isSandbox = sandboxFromIdentityUrl(token.id);
+  if (isSandbox === null) {
+    const query = await get(`${instanceUrl}/services/data/${apiVersion ?? FALLBACK_API_VERSION}/query?q=${encodeURIComponent('SELECT IsSandbox FROM Organization')}`, true);
+    const first = record((record(parseJson(query.response?.status === 200 ? query.response.body : ''))?.records as unknown[] | undefined)?.[0]);
+    if (typeof first?.IsSandbox === 'boolean') isSandbox = first.IsSandbox;
+  }
+
   const result: VerificationResult = {
     loginUrl: success.loginUrl,
     audience: success.audience,
@@ -322,7 +330,7 @@ export async function runVerification(input: VerificationInput): Promise<Verific
     displayName: str(identity?.display_name) ?? null,
     scope: token.scope,
     tokenType: token.tokenType,
-    isSandbox: sandboxFromIdentityUrl(token.id),
+    isSandbox,
     clockSkewSeconds,
     attempts,
     rounds: round,
