@@ -16,7 +16,21 @@ const lazy =
     return { run };
   };
 
-export const VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+/** The package's version, found by walking up from this file (src/, dist/ or a bundled chunk). */
+function packageVersion(): string {
+  const require = createRequire(import.meta.url);
+  for (const candidate of ['../package.json', '../../package.json', '../../../package.json']) {
+    try {
+      const pkg = require(candidate) as { name?: string; version?: string };
+      if (pkg.name === 'sfjwt' && pkg.version) return pkg.version;
+    } catch {
+      // not at this level
+    }
+  }
+  return '0.0.0';
+}
+
+export const VERSION = packageVersion();
 
 function parseInteger(name: string, min: number, max: number) {
   return (value: string): number => {
