@@ -1,0 +1,20 @@
+import type { CommandHandler } from '../command.js';
+import { CancelledError } from '../errors.js';
+import type { InitOptions, WizardContext } from '../wizard/context.js';
+import { cancelMessage, createWizard, resolveAlias, runWizard } from '../wizard/run.js';
+
+export type { InitOptions };
+
+/** `sfjwt init`: the guided wizard (SPEC §5). Ctrl-C anywhere is exit 130 with what was kept. */
+export const run: CommandHandler<InitOptions> = async (options, cmd) => {
+  let ctx: WizardContext | undefined;
+  try {
+    const alias = await resolveAlias(cmd);
+    const created = await createWizard(cmd, options, alias);
+    ctx = created.ctx;
+    return await runWizard(ctx, created.config);
+  } catch (error) {
+    if (error instanceof CancelledError || cmd.deps.signal.aborted) throw new CancelledError(cancelMessage(ctx));
+    throw error;
+  }
+};

@@ -1,0 +1,93 @@
+import type { CommandContext } from '../command.js';
+import type { AppKind, OrgKind } from '../salesforce/types.js';
+
+/** `sfjwt init`'s options as commander hands them over (see src/cli.ts). */
+export interface InitOptions {
+  orgKind?: OrgKind;
+  loginUrl?: string;
+  username?: string;
+  app?: AppKind;
+  appName?: string;
+  contactEmail?: string;
+  access?: string;
+  key?: string;
+  keySize?: string;
+  days?: number;
+  outDir?: string;
+  clientId?: string;
+  wait?: number;
+  timeout?: number;
+  /** false with --no-open. */
+  open: boolean;
+  /** false with --no-verify. */
+  verify: boolean;
+  dryRun: boolean;
+  force: boolean;
+}
+
+/** Steps in order; the id is also the progress key and the stem of its prompt ids. */
+export const STEP_IDS = ['org', 'key', 'app', 'policies', 'access', 'consumer-key', 'verify'] as const;
+export type StepId = (typeof STEP_IDS)[number];
+export type ManualStepId = 'app' | 'policies' | 'access' | 'consumer-key';
+
+/** Everything the steps decide. Saved in the progress file after each finished step. */
+export interface Answers {
+  orgKind?: OrgKind;
+  loginUrl?: string;
+  username?: string;
+  keyPath?: string;
+  certPath?: string;
+  appKind?: AppKind;
+  appName?: string;
+  contactEmail?: string;
+  access?: string;
+  clientId?: string;
+}
+export type AnswerId = keyof Answers;
+
+/** What the run would write, open or call: printed by --dry-run, and the JSON `plan`. */
+export interface PlanItem {
+  action: 'write' | 'open' | 'save' | 'verify' | 'clear';
+  detail: string;
+}
+
+export interface WizardContext {
+  cmd: CommandContext;
+  options: InitOptions;
+  alias: string;
+  interactive: boolean;
+  yes: boolean;
+  dryRun: boolean;
+  /** Interactive and not --no-open (and not --dry-run). */
+  canOpen: boolean;
+  answers: Answers;
+  /** The third layer of resolve(): the saved progress, then the existing profile. */
+  stored: Answers;
+  storedFrom: Partial<Record<AnswerId, 'progress' | 'profile'>>;
+  /** Answers of a step the user went back to: offered as prompt defaults. */
+  previous: Answers;
+  /** Steps finished (this run or, when resuming, an earlier one). */
+  done: Set<StepId>;
+  generatedKeys?: { keyPath: string; certPath: string };
+  /** Certificate fingerprint shown to the user (absent in a dry run before generation). */
+  fingerprint?: string;
+  plan: PlanItem[];
+  /** Files this run wrote (for the Ctrl-C message). */
+  written: string[];
+  /** Setup pages per manual step, for the JSON result and the checklist. */
+  setupUrls: Partial<Record<ManualStepId, string>>;
+  /** This run wrote the progress file at least once. */
+  progressSaved?: boolean;
+  /** The profile is saved and the verification is running (for the Ctrl-C message). */
+  verifying?: boolean;
+  /** Last URL handed to the browser, so consecutive steps on one page do not open it twice. */
+  lastOpened?: string;
+}
+
+export type StepOutcome = 'next' | 'back';
+
+export interface Step {
+  id: StepId;
+  title: string;
+  run(ctx: WizardContext): Promise<StepOutcome>;
+}

@@ -1,0 +1,304 @@
+import type { CommandContext, CommandOutcome } from '../command.js';
+import type { Credentials } from '../core/credentials.js';
+import { CancelledError } from '../errors.js';
+import { failureError, rememberSuccess, warnAboutSkew } from '../commands/verify.js';
+import { audienceMatrix } from '../salesforce/audience-matrix.js';
+import { normalizeLoginUrl } from '../salesforce/login-url.js';
+import { readConfig, updateConfig } from '../store/config-store.js';
+import { configFile, validateAlias } from '../store/paths.js';
+import { upsertProfile, type ConfigDocument, type Profile } from '../store/profile.js';
+import { clearProgress, progressFile, readProgress, writeProgress, type WizardProgress } from '../store/progress.js';
+import { renderAttempts } from '../ui/verification.js';
+import type { AnswerId, Answers, InitOptions, ManualStepId, Step, StepId, WizardContext } from './context.js';
+import { instructionsFor, MANUAL_STEPS, renderChecklist } from './instructions.js';
+import { instructionInput } from './manual.js';
+import { validatorFor } from './resolve.js';
+import { accessStep } from './steps/access.js';
+import { appStep } from './steps/app.js';
+import { consumerKeyStep } from './steps/consumer-key.js';
+import { keyStep } from './steps/key.js';
+import { renderPlan, renderSummary } from './steps/next-steps.js';
+import { orgStep } from './steps/org.js';
+import { policiesStep } from './steps/policies.js';
+import { INTERACTIVE_WAIT_SECONDS, verifyWithCountdown } from './steps/verify.js';
+
+export const STEPS: readonly Step[] = [orgStep, keyStep, appStep, policiesStep, accessStep, consumerKeyStep];
+
+/** Which answers each step owns (cleared when the user goes back to it, offered as defaults). */
+const OWNED: Record<StepId, AnswerId[]> = {
+  org: ['orgKind', 'loginUrl', 'username'],
+  key: ['keyPath', 'certPath'],
+  app: ['appKind', 'appName', 'contactEmail'],
+  policies: [],
+  access: ['access'],
+  'consumer-key': ['clientId'],
+  verify: [],
+};
+
+/** -a, SFJWT_ALIAS, then `default` (--yes / non-interactive) or a prompt. Path characters are refused. */
+export async function resolveAlias(cmd: CommandContext): Promise<string> {
+  const given = cmd.globals.alias ?? cmd.deps.env.SFJWT_ALIAS;
+  if (given !== undefined) return validateAlias(given, cmd.globals.alias !== undefined ? '--alias' : 'SFJWT_ALIAS');
+  if (!cmd.interactive || cmd.globals.yes) return 'default';
+  const answer = await cmd.deps.prompter.input({
+    id: 'alias',
+    message: 'Profile name (alias) for this org and user',
+    default: 'default',
+    validate: validatorFor((raw) => validateAlias(raw, '-a')),
+  });
+  return validateAlias(answer);
+}
+
+function profileAnswers(profile: Profile | undefined): Answers {
+  if (!profile) return {};
+  return {
+    orgKind: profile.orgKind,
+    loginUrl: profile.loginUrl,
+    username: profile.username,
+    keyPath: profile.keyPath,
+    ...(profile.certPath ? { certPath: profile.certPath } : {}),
+    appKind: profile.appKind,
+    ...(profile.clientId ? { clientId: profile.clientId } : {}),
+  };
+}
+
+function progressAnswers(progress: WizardProgress): Answers {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(progress.answers)) if (typeof v === 'string') out[k] = v;
+  return out as Answers;
+}
+
+/** Reads config and progress, asks whether to resume, and builds the context the steps share. */
+export async function createWizard(cmd: CommandContext, options: InitOptions, alias: string): Promise<{ ctx: WizardContext; config: ConfigDocument }> {
+  const config = await readConfig(cmd.configDir);
+  const profile = config.profiles[alias];
+  const { progress, problem } = await readProgress(cmd.configDir, alias);
+  if (problem) cmd.warn('usage', problem);
+  const interactive = cmd.interactive;
+  const dryRun = options.dryRun;
+  const ctx: WizardContext = {
+    cmd,
+    options,
+    alias,
+    interactive,
+    yes: cmd.globals.yes,
+    dryRun,
+    canOpen: interactive && options.open && !dryRun,
+    answers: {},
+    stored: {},
+    storedFrom: {},
+    previous: {},
+    done: new Set(),
+    plan: [],
+    written: [],
+    setupUrls: {},
+  };
+  const fromProfile = profileAnswers(profile);
+  let fromProgress: Answers = {};
+  if (progress && progress.completed.length > 0) {
+    let resume = true;
+    if (interactive && !ctx.yes) {
+      resume = await cmd.deps.prompter.confirm({
+        id: 'resume',
+        message: `Continue setting up "${alias}" where you stopped (done: ${progress.completed.join(', ')})?`,
+        default: true,
+      });
+    }
+    if (resume) {
+      fromProgress = progressAnswers(progress);
+      for (const id of progress.completed) ctx.done.add(id as StepId);
+      if (progress.generatedKeys) ctx.generatedKeys = progress.generatedKeys;
+      cmd.ui.info(cmd.ui.color.dim(`Continuing from ${progressFile(cmd.configDir, alias)}`));
+    }
+  }
+  ctx.stored = { ...fromProfile, ...fromProgress };
+  for (const id of Object.keys(fromProfile) as AnswerId[]) ctx.storedFrom[id] = 'profile';
+  for (const id of Object.keys(fromProgress) as AnswerId[]) ctx.storedFrom[id] = 'progress';
+  return { ctx, config };
+}
+
+async function saveProgress(ctx: WizardContext): Promise<void> {
+  if (ctx.dryRun) return;
+  const progress: WizardProgress = {
+    schemaVersion: 1,
+    alias: ctx.alias,
+    completed: [...ctx.done],
+    answers: { ...ctx.answers },
+    ...(ctx.generatedKeys ? { generatedKeys: ctx.generatedKeys } : {}),
+    updatedAt: ctx.cmd.deps.now().toISOString(),
+  };
+  await writeProgress(ctx.cmd.configDir, progress);
+  ctx.progressSaved = true;
+}
+
+/** Runs the steps in order; "back" re-runs the previous step with its answers offered as defaults. */
+export async function runSteps(ctx: WizardContext, steps: readonly Step[] = STEPS): Promise<void> {
+  let index = 0;
+  while (index < steps.length) {
+    if (ctx.cmd.deps.signal.aborted) throw new CancelledError();
+    const step = steps[index]!;
+    const outcome = await step.run(ctx);
+    if (outcome === 'back' && index > 0) {
+      index -= 1;
+      const previous = steps[index]!;
+      ctx.done.delete(previous.id);
+      for (const id of OWNED[previous.id]) {
+        const value = ctx.answers[id] ?? ctx.stored[id];
+        if (value !== undefined) (ctx.previous as Record<string, unknown>)[id] = value;
+        delete ctx.answers[id];
+        delete ctx.stored[id];
+      }
+      continue;
+    }
+    ctx.done.add(step.id);
+    await saveProgress(ctx);
+    index += 1;
+  }
+}
+
+function setupUrls(ctx: WizardContext): Partial<Record<ManualStepId, string>> {
+  const input = instructionInput(ctx);
+  const urls: Partial<Record<ManualStepId, string>> = {};
+  for (const step of MANUAL_STEPS) {
+    const url = instructionsFor(step, input).url;
+    if (url) urls[step] = url;
+  }
+  return urls;
+}
+
+function buildProfile(ctx: WizardContext, existing: Profile | undefined): Profile {
+  const a = ctx.answers;
+  const next: Profile = {
+    ...(existing ?? {}),
+    alias: ctx.alias,
+    loginUrl: a.loginUrl!,
+    username: a.username!,
+    clientId: a.clientId!,
+    keyPath: a.keyPath!,
+    certPath: a.certPath!,
+    orgKind: a.orgKind!,
+    appKind: a.appKind!,
+    createdAt: existing?.createdAt ?? ctx.cmd.deps.now().toISOString(),
+  };
+  // The pair that worked before says nothing about another org, user, app or key.
+  const changed =
+    existing !== undefined &&
+    (existing.loginUrl !== next.loginUrl || existing.username !== next.username || existing.clientId !== next.clientId || existing.keyPath !== next.keyPath);
+  if (changed) {
+    delete next.audience;
+    delete next.lastVerified;
+  }
+  return next;
+}
+
+function credentialsFor(ctx: WizardContext, profile: Profile, config: ConfigDocument): Credentials {
+  const normalized = normalizeLoginUrl(profile.loginUrl);
+  return {
+    alias: profile.alias,
+    profile,
+    config,
+    loginUrl: normalized.url,
+    loginUrlKind: normalized.kind,
+    username: profile.username,
+    clientId: profile.clientId!,
+    orgKind: profile.orgKind,
+    appKind: profile.appKind,
+    keySource: profile.keyPath,
+    keyPath: profile.keyPath,
+    ...(profile.certPath ? { certPath: profile.certPath } : {}),
+    ...(profile.audience ? { remembered: { loginUrl: profile.lastVerified?.loginUrl ?? profile.loginUrl, audience: profile.audience } } : {}),
+    timeoutMs: (ctx.options.timeout ?? 30) * 1000,
+  };
+}
+
+/** The whole wizard after the alias is known: steps, then the profile, the verification and the summary. */
+export async function runWizard(ctx: WizardContext, config: ConfigDocument): Promise<CommandOutcome> {
+  const { cmd, options, alias } = ctx;
+  const { ui } = cmd;
+  if (ctx.interactive) {
+    ui.info(ui.color.bold(`sfjwt init: a JWT bearer login for profile "${alias}"`));
+    ui.info(ui.color.dim('  Ctrl-C stops at any point; finished steps are remembered, and `sfjwt init -a ' + alias + '` continues.'));
+  }
+  await runSteps(ctx);
+
+  const urls = setupUrls(ctx);
+  ctx.setupUrls = urls;
+  if (!ctx.interactive) for (const line of renderChecklist(MANUAL_STEPS.map((s) => instructionsFor(s, instructionInput(ctx))))) ui.info(line);
+
+  const existing = config.profiles[alias];
+  const profile = buildProfile(ctx, existing);
+  const file = configFile(cmd.configDir);
+  const files = { keyPath: profile.keyPath, certPath: profile.certPath ?? null };
+  const waitSeconds = options.wait ?? (ctx.interactive ? INTERACTIVE_WAIT_SECONDS : 0);
+
+  if (ctx.dryRun) {
+    for (const step of MANUAL_STEPS) {
+      const url = urls[step];
+      if (url) ctx.plan.push({ action: 'open', detail: `${url} (${step}; ${ctx.interactive && options.open ? 'in the browser' : 'printed only'})` });
+    }
+    ctx.plan.push({ action: 'save', detail: `profile "${alias}" in ${file} (0600)` });
+    if (options.verify) {
+      const pairs = audienceMatrix({ loginUrl: profile.loginUrl, orgKind: profile.orgKind }).map((p) => `${p.loginUrl} aud=${p.audience}`);
+      ctx.plan.push({ action: 'verify', detail: `token exchange as ${profile.username} with consumer key ${profile.clientId}, trying ${pairs.join(', then ')}${waitSeconds > 0 ? `, retrying propagation errors for up to ${waitSeconds} s` : ''}` });
+    }
+    ctx.plan.push({ action: 'clear', detail: `wizard progress ${progressFile(cmd.configDir, alias)}` });
+    return {
+      result: { profile, verification: null, files, setupUrls: urls, dryRun: true, plan: ctx.plan },
+      human: renderPlan(ctx.plan),
+    };
+  }
+
+  const saved = await updateConfig(cmd.configDir, (current) => upsertProfile(current, profile));
+  ctx.written.push(file);
+  ui.success(`Saved profile "${alias}" in ${file}`);
+
+  if (!options.verify) {
+    await clearProgress(cmd.configDir, alias);
+    return {
+      result: { profile, verification: null, files, setupUrls: urls },
+      human: renderSummary({ profile, configFile: file, verification: null }),
+    };
+  }
+
+  ctx.verifying = true;
+  const creds = credentialsFor(ctx, profile, saved);
+  const outcome = await verifyWithCountdown(cmd, creds, waitSeconds);
+  warnAboutSkew(cmd, outcome.ok ? outcome.result.clockSkewSeconds : outcome.clockSkewSeconds);
+  if (!outcome.ok) {
+    if (!cmd.globals.json) {
+      ui.info('  Attempts:');
+      for (const line of renderAttempts(outcome.attempts)) ui.info(`    ${line}`);
+      ui.info(`  The profile "${alias}" is saved. Diagnose with \`sfjwt doctor -a ${alias}\`; retry with \`sfjwt verify -a ${alias} --wait 600\`.`);
+    }
+    const verification = { ok: false, code: outcome.code, message: outcome.message, attempts: outcome.attempts, clockSkewSeconds: outcome.clockSkewSeconds, working: outcome.working, elapsedMs: outcome.elapsedMs };
+    return {
+      ok: false,
+      exitCode: 1,
+      error: failureError(outcome, { profile, verification, files, setupUrls: urls }),
+      result: { profile, verification, files, setupUrls: urls },
+    };
+  }
+  await rememberSuccess(cmd, creds, outcome);
+  await clearProgress(cmd.configDir, alias);
+  const verified = (await readConfig(cmd.configDir)).profiles[alias] ?? profile;
+  const { identitySource: _source, rounds: _rounds, ...verification } = outcome.result;
+  return {
+    result: { profile: verified, verification: { ...verification, alias }, files, setupUrls: urls },
+    human: renderSummary({ profile: verified, configFile: file, verification: outcome.result }),
+  };
+}
+
+/** The Ctrl-C message: says truthfully what, if anything, was written and how to continue. */
+export function cancelMessage(ctx: WizardContext | undefined): string {
+  if (!ctx || ctx.dryRun) return `Cancelled; nothing was written${ctx?.dryRun ? ' (dry run)' : ''}.`;
+  const continueWith = `run \`sfjwt init -a ${ctx.alias}\` to continue`;
+  if (ctx.verifying) {
+    return `Cancelled during the verification. The profile "${ctx.alias}" is saved: \`sfjwt verify -a ${ctx.alias} --wait 600\` retries, or ${continueWith}.`;
+  }
+  if (ctx.written.length === 0 && !ctx.progressSaved) {
+    return ctx.done.size > 0 ? `Cancelled; nothing new was written (the earlier progress is kept: ${continueWith}).` : 'Cancelled; nothing was written.';
+  }
+  const kept = ctx.written.join(', ');
+  const steps = [...ctx.done].join(', ');
+  return `Cancelled. Kept${kept ? ` ${kept}` : ''}${steps ? `${kept ? ' and' : ''} the progress after: ${steps}` : ''}; ${continueWith}.`;
+}

@@ -1,0 +1,253 @@
+import path from 'node:path';
+import type { KeyObject } from 'node:crypto';
+import { generateKeyPairFiles } from '../../commands/cert-generate.js';
+import { createSelfSignedCertificate } from '../../crypto/cert.js';
+import { describeCertificate, keyMatchesCertificate } from '../../crypto/inspect.js';
+import type { RsaKeySize } from '../../crypto/keys.js';
+import { parseCertificate, parsePrivateKey } from '../../crypto/pem.js';
+import { CliError, isCliError, UsageError } from '../../errors.js';
+import { exists } from '../../store/files.js';
+import { readFileFor, writeKeyPair } from '../../store/key-files.js';
+import { backupDir, keyDir, keyPaths } from '../../store/paths.js';
+import type { Step, WizardContext } from '../context.js';
+import { problemText } from '../resolve.js';
+
+export const DEFAULT_KEY_SIZE: RsaKeySize = 2048;
+export const DEFAULT_DAYS = 730;
+
+interface Target {
+  dir: string;
+  keyPath: string;
+  certPath: string;
+  backupDir: string;
+}
+
+function targetFor(ctx: WizardContext): Target {
+  const { deps, configDir } = ctx.cmd;
+  const now = deps.now();
+  if (ctx.options.outDir) {
+    const dir = path.resolve(deps.cwd, ctx.options.outDir);
+    return { dir, ...keyPaths(dir), backupDir: path.join(dir, 'backup', now.toISOString().replace(/[:.]/g, '-')) };
+  }
+  const dir = keyDir(configDir, ctx.alias);
+  return { dir, ...keyPaths(dir), backupDir: backupDir(configDir, ctx.alias, now) };
+}
+
+/** Reads and parses a private key file: exit 2 with the SPEC code when it is not an unencrypted RSA key. */
+export async function loadKeyFile(file: string): Promise<KeyObject> {
+  return parsePrivateKey(await readFileFor('private key', file), file).key;
+}
+
+type PairCheck = { ok: true; fingerprint: string } | { ok: false; problem: string };
+
+/** Whether key + certificate at these paths are usable together (parse, match). */
+async function checkPair(keyPath: string, certPath: string): Promise<PairCheck> {
+  try {
+    if (!(await exists(keyPath))) return { ok: false, problem: `${certPath} exists but ${keyPath} does not` };
+    if (!(await exists(certPath))) return { ok: false, problem: `${keyPath} exists but has no certificate at ${certPath}` };
+    const key = await loadKeyFile(keyPath);
+    const cert = parseCertificate(await readFileFor('certificate', certPath), certPath);
+    if (!keyMatchesCertificate(key, cert.x509)) return { ok: false, problem: `${certPath} was not made from ${keyPath}` };
+    return { ok: true, fingerprint: cert.x509.fingerprint256.toUpperCase() };
+  } catch (error) {
+    if (isCliError(error)) return { ok: false, problem: problemText(error) };
+    throw error;
+  }
+}
+
+function summary(ctx: WizardContext, keyPath: string, certPath: string, fingerprint: string | undefined, note?: string): void {
+  const { ui } = ctx.cmd;
+  if (note) ui.success(note);
+  ui.info(`  Private key   ${keyPath}  ${ui.color.dim('(0600; stays on this machine: never upload it)')}`);
+  ui.info(`  Certificate   ${certPath}  ${ui.color.dim('(upload this one to the app)')}`);
+  if (fingerprint) ui.info(`  SHA-256       ${fingerprint}`);
+}
+
+async function generate(ctx: WizardContext, target: Target, force: boolean): Promise<void> {
+  const { deps, ui } = ctx.cmd;
+  const keySize = Number(ctx.options.keySize ?? DEFAULT_KEY_SIZE) as RsaKeySize;
+  const days = ctx.options.days ?? DEFAULT_DAYS;
+  if (ctx.dryRun) {
+    ctx.plan.push({ action: 'write', detail: `${target.keyPath} (0600): a new ${keySize}-bit RSA private key${force ? ' (the old files backed up first)' : ''}` });
+    ctx.plan.push({ action: 'write', detail: `${target.certPath} (0644): a self-signed certificate, CN=${ctx.alias}, valid ${days} days` });
+    summary(ctx, target.keyPath, target.certPath, undefined, 'Key pair planned (dry run: nothing written)');
+    return;
+  }
+  const spinner = ui.spinner(`Generating a ${keySize}-bit RSA key and a self-signed certificate`);
+  let generated;
+  try {
+    generated = await generateKeyPairFiles({
+      dir: target.dir,
+      keySize,
+      days,
+      commonName: ctx.alias,
+      force,
+      backupDir: target.backupDir,
+      now: deps.now(),
+      random: deps.random,
+    });
+  } finally {
+    spinner.stop();
+  }
+  for (const file of generated.backedUp) ui.info(`  previous file backed up to ${file}`);
+  ctx.written.push(generated.keyPath, generated.certPath);
+  ctx.generatedKeys = { keyPath: generated.keyPath, certPath: generated.certPath };
+  ctx.fingerprint = generated.fingerprintSha256;
+  summary(ctx, generated.keyPath, generated.certPath, generated.fingerprintSha256, `Generated a ${keySize}-bit RSA key and a certificate valid until ${generated.notAfter.slice(0, 10)}`);
+}
+
+/** The key file the user brings: flag, env, a prompt, or (on resume/profile) the one chosen before. */
+async function existingKeyFile(ctx: WizardContext, target: Target): Promise<string | undefined> {
+  const { options, cmd } = ctx;
+  const given = options.key ?? cmd.deps.env.SFJWT_KEY_FILE;
+  if (given) {
+    const file = path.resolve(cmd.deps.cwd, given);
+    try {
+      await loadKeyFile(file);
+    } catch (error) {
+      if (isCliError(error)) throw new UsageError(`${options.key ? '--key' : 'SFJWT_KEY_FILE'}: ${error.message}`, error.hint, error.code === 'internal' ? 'usage' : error.code);
+      throw error;
+    }
+    return file;
+  }
+  const stored = ctx.stored.keyPath;
+  if (stored && path.resolve(stored) !== target.keyPath) return stored;
+  if (!ctx.interactive || ctx.yes || stored) return undefined;
+  if (ctx.generatedKeys && ctx.generatedKeys.keyPath === target.keyPath) return undefined;
+  const source = await cmd.deps.prompter.select<'generate' | 'existing'>({
+    id: 'keySource',
+    message: 'Key pair',
+    choices: [
+      { value: 'generate', name: 'Generate a new RSA key and certificate (recommended)' },
+      { value: 'existing', name: 'Use an existing private key file (unencrypted RSA PEM)' },
+    ],
+    default: 'generate',
+  });
+  if (source === 'generate') return undefined;
+  for (;;) {
+    const answer = await cmd.deps.prompter.input({ id: 'keyFile', message: 'Path of the private key file' });
+    const file = path.resolve(cmd.deps.cwd, answer.trim());
+    try {
+      await loadKeyFile(file);
+      return file;
+    } catch (error) {
+      if (!isCliError(error)) throw error;
+      cmd.ui.error(problemText(error));
+    }
+  }
+}
+
+/** Reuses a certificate made from the key (beside it, or at the target) or makes one at the target. */
+async function useExistingKey(ctx: WizardContext, keyFile: string, target: Target): Promise<void> {
+  const { deps, ui } = ctx.cmd;
+  const key = await loadKeyFile(keyFile);
+  const dir = path.dirname(keyFile);
+  const candidates = [...new Set([
+    ...(ctx.stored.certPath ? [ctx.stored.certPath] : []),
+    path.join(dir, `${path.basename(keyFile, path.extname(keyFile))}.crt`),
+    path.join(dir, 'server.crt'),
+    target.certPath,
+  ])];
+  for (const certPath of candidates) {
+    if (!(await exists(certPath))) continue;
+    try {
+      const cert = parseCertificate(await readFileFor('certificate', certPath), certPath);
+      if (keyMatchesCertificate(key, cert.x509)) {
+        ctx.answers.keyPath = keyFile;
+        ctx.answers.certPath = certPath;
+        ctx.fingerprint = cert.x509.fingerprint256.toUpperCase();
+        summary(ctx, keyFile, certPath, ctx.fingerprint, 'Using your key and its certificate');
+        return;
+      }
+      ui.debug(`  ${certPath} was not made from ${keyFile}`);
+    } catch (error) {
+      if (!isCliError(error)) throw error;
+      ui.debug(`  ${problemText(error)}`);
+    }
+  }
+  const days = ctx.options.days ?? DEFAULT_DAYS;
+  ctx.answers.keyPath = keyFile;
+  ctx.answers.certPath = target.certPath;
+  if (ctx.dryRun) {
+    ctx.plan.push({ action: 'write', detail: `${target.certPath} (0644): a self-signed certificate made from ${keyFile}, valid ${days} days` });
+    summary(ctx, keyFile, target.certPath, undefined, 'Certificate planned from your key (dry run: nothing written)');
+    return;
+  }
+  const certPem = createSelfSignedCertificate({ privateKeyPem: key, commonName: ctx.alias, days, now: deps.now(), random: deps.random });
+  const { backedUp } = await writeKeyPair({ keyPath: keyFile, certPath: target.certPath, certPem, force: ctx.options.force, backupDir: target.backupDir });
+  for (const file of backedUp) ui.info(`  previous file backed up to ${file}`);
+  ctx.written.push(target.certPath);
+  ctx.fingerprint = describeCertificate(certPem, deps.now()).fingerprintSha256;
+  summary(ctx, keyFile, target.certPath, ctx.fingerprint, 'Made a certificate from your key');
+}
+
+/** Generate a key pair, or reuse one: never regenerates keys this wizard made, never overwrites without --force. */
+export const keyStep: Step = {
+  id: 'key',
+  title: 'Key and certificate',
+  async run(ctx) {
+    const { ui } = ctx.cmd;
+    if (ctx.interactive) {
+      ui.info('');
+      ui.info(ui.color.bold('Key and certificate'));
+    }
+    const target = targetFor(ctx);
+    const keyFile = await existingKeyFile(ctx, target);
+    if (keyFile) {
+      await useExistingKey(ctx, keyFile, target);
+      return 'next';
+    }
+    ctx.answers.keyPath = target.keyPath;
+    ctx.answers.certPath = target.certPath;
+    const present = (await exists(target.keyPath)) || (await exists(target.certPath));
+    if (!present) {
+      await generate(ctx, target, false);
+      return 'next';
+    }
+    const check = await checkPair(target.keyPath, target.certPath);
+    const ours = ctx.generatedKeys?.keyPath === target.keyPath && ctx.generatedKeys.certPath === target.certPath;
+    if (ours && check.ok) {
+      ctx.fingerprint = check.fingerprint;
+      summary(ctx, target.keyPath, target.certPath, check.fingerprint, 'Reusing the key pair generated earlier');
+      return 'next';
+    }
+    if (ctx.options.force) {
+      await generate(ctx, target, true);
+      return 'next';
+    }
+    if (ctx.interactive) {
+      if (!check.ok) ui.warn(`Key files already exist in ${target.dir}, but ${check.problem}.`);
+      const choice = await ctx.cmd.deps.prompter.select<'reuse' | 'replace' | 'stop'>({
+        id: 'existingKeys',
+        message: `Key files already exist in ${target.dir}`,
+        choices: [
+          ...(check.ok ? [{ value: 'reuse' as const, name: 'Reuse them' }] : []),
+          { value: 'replace', name: 'Replace them with a new key pair (the old files are backed up first)' },
+          { value: 'stop', name: 'Stop (nothing is changed)' },
+        ],
+        default: check.ok ? 'reuse' : 'replace',
+      });
+      if (choice === 'reuse' && check.ok) {
+        ctx.fingerprint = check.fingerprint;
+        summary(ctx, target.keyPath, target.certPath, check.fingerprint, 'Reusing the existing key pair');
+        return 'next';
+      }
+      if (choice === 'replace') {
+        await generate(ctx, target, true);
+        return 'next';
+      }
+      throw new CliError('usage', `key files already exist in ${target.dir}`, { hint: 'rerun with --force to replace them (backed up first), or --out-dir for another place' }, 2);
+    }
+    if (check.ok) {
+      ctx.fingerprint = check.fingerprint;
+      summary(ctx, target.keyPath, target.certPath, check.fingerprint, `Reusing the key pair already in ${target.dir} (it matches)`);
+      return 'next';
+    }
+    throw new CliError(
+      'usage',
+      `key files already exist in ${target.dir}, but ${check.problem}; refusing to overwrite them`,
+      { hint: 'pass --force to replace them (the old files are backed up first), or --out-dir for another place' },
+      2,
+    );
+  },
+};
