@@ -7,7 +7,7 @@
 {{#if unverified}}
 #
 # Not verified yet: `sfjwt verify` has not seen a token for this profile. This uses the likely
-# audience for a {{appKindText}} ({{audienceText}}); run `sfjwt verify` and export again.
+# audience for {{appKindArticle}} ({{audienceText}}); run `sfjwt verify` and export again.
 {{/if}}
 {{#if keyInEnvOnly}}
 #

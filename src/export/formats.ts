@@ -70,6 +70,7 @@ function common(v: ExportValues): Record<string, string | boolean | undefined> {
     unverified: v.audienceSource === 'default',
     fixedAudience: v.audienceSource === 'fixed',
     appKindText: v.appKind === 'eca' ? 'External Client App' : 'Connected App',
+    appKindArticle: v.appKind === 'eca' ? 'an External Client App' : 'a Connected App',
     audienceText: v.audience,
     endpointText: v.endpoint,
     tokenUrlText: tokenUrl(v.endpoint),
