@@ -239,32 +239,11 @@ export async function runVerification(input: VerificationInput): Promise<Verific
   const fromId = parseIdentityUrl(token.id);
   const get = (url: string, auth: boolean) => getWithRetry(input, url, auth ? accessToken : undefined);
 
-  let identitySource: IdentitySource = 'token';
-  let identityUrlUsed: string | null = null;
-  let identity: Record<string, unknown> | undefined;
-  if (token.id) {
-    const answer = await get(token.id, true);
-    identity = answer.response?.status === 200 ? record(parseJson(answer.response.body)) : undefined;
-    if (identity) {
-      identitySource = 'identity-url';
-      identityUrlUsed = token.id;
-    }
-  }
-  if (!identity) {
-    const userinfoUrl = `${instanceUrl}/services/oauth2/userinfo`;
-    const answer = await get(userinfoUrl, true);
-    const info = answer.response?.status === 200 ? record(parseJson(answer.response.body)) : undefined;
-    if (info) {
-      identity = {
-        user_id: info.user_id,
-        organization_id: info.organization_id,
-        username: info.preferred_username,
-        display_name: info.name,
-      };
-      identitySource = 'userinfo';
-      identityUrlUsed = userinfoUrl;
-    }
-  }
+  // Independent calls run side by side: identity (or userinfo) and the version list, then the
+  // authenticated API call and the org query. Fewer round trips keep `verify` quick.
+  const versionsUrl = `${instanceUrl}/services/data/`;
+  const [identityOutcome, versions] = await Promise.all([fetchIdentity(token.id, instanceUrl, get), get(versionsUrl, true)]);
+  const { identity, identitySource, identityUrlUsed } = identityOutcome;
   emit({ type: 'identity', source: identitySource, url: identityUrlUsed });
 
   const working: AudiencePair = { loginUrl: success.loginUrl, audience: success.audience };
@@ -281,9 +260,7 @@ export async function runVerification(input: VerificationInput): Promise<Verific
     elapsedMs: elapsed(),
   });
 
-  // Pick the latest API version (this list needs no authentication, so it proves nothing by itself).
-  const versionsUrl = `${instanceUrl}/services/data/`;
-  const versions = await get(versionsUrl, true);
+  // The version list needs no authentication, so it proves nothing by itself: it picks the version.
   if (versions.transport) {
     const classified = classifyTransportError(versions.transport);
     emit({ type: 'api', ok: false, httpStatus: null, url: versionsUrl });
@@ -296,8 +273,14 @@ export async function runVerification(input: VerificationInput): Promise<Verific
   }
   const apiVersion = latestVersion(parseJson(versionsResponse.body));
 
+  // The identity host tells production from sandbox only on the generic hosts; otherwise ask the org.
+  const sandboxFromHost = sandboxFromIdentityUrl(token.id);
   const resourcesUrl = `${instanceUrl}/services/data/${apiVersion ?? FALLBACK_API_VERSION}/`;
-  const api = await get(resourcesUrl, true);
+  const orgQueryUrl = `${resourcesUrl}query?q=${encodeURIComponent('SELECT IsSandbox FROM Organization')}`;
+  const [api, orgQuery] = await Promise.all([
+    get(resourcesUrl, true),
+    sandboxFromHost === null ? get(orgQueryUrl, true) : Promise.resolve<GetOutcome>({}),
+  ]);
   if (api.transport) {
     const classified = classifyTransportError(api.transport);
     emit({ type: 'api', ok: false, httpStatus: null, url: resourcesUrl });
@@ -310,14 +293,8 @@ export async function runVerification(input: VerificationInput): Promise<Verific
     const code: FindingCode = apiResponse.status >= 500 ? 'server-error' : 'api-access-denied';
     return apiFailure(code, `A token was issued, but the REST API refused it: ${resourcesUrl} answered HTTP ${apiResponse.status}${restError(apiResponse.body)}.`);
   }
-
-  // The identity host tells production from sandbox only on the generic hosts; otherwise ask the org.
-  let isSandbox = sandboxFromIdentityUrl(token.id);
-  if (isSandbox === null) {
-    const query = await get(`${instanceUrl}/services/data/${apiVersion ?? FALLBACK_API_VERSION}/query?q=${encodeURIComponent('SELECT IsSandbox FROM Organization')}`, true);
-    const first = record((record(parseJson(query.response?.status === 200 ? query.response.body : ''))?.records as unknown[] | undefined)?.[0]);
-    if (typeof first?.IsSandbox === 'boolean') isSandbox = first.IsSandbox;
-  }
+  const orgRecord = record((record(parseJson(orgQuery.response?.status === 200 ? orgQuery.response.body : ''))?.records as unknown[] | undefined)?.[0]);
+  const isSandbox = sandboxFromHost ?? (typeof orgRecord?.IsSandbox === 'boolean' ? orgRecord.IsSandbox : null);
 
   const result: VerificationResult = {
     loginUrl: success.loginUrl,
@@ -363,6 +340,28 @@ export function latestVersion(list: unknown): string | undefined {
     if (!best || n > best.n) best = { n, v: `v${version.includes('.') ? version : `${version}.0`}` };
   }
   return best?.v;
+}
+
+/** The identity URL from the token response, else userinfo; the token alone when both fail. */
+async function fetchIdentity(
+  id: string | null,
+  instanceUrl: string,
+  get: (url: string, auth: boolean) => Promise<GetOutcome>,
+): Promise<{ identity: Record<string, unknown> | undefined; identitySource: IdentitySource; identityUrlUsed: string | null }> {
+  if (id) {
+    const answer = await get(id, true);
+    const identity = answer.response?.status === 200 ? record(parseJson(answer.response.body)) : undefined;
+    if (identity) return { identity, identitySource: 'identity-url', identityUrlUsed: id };
+  }
+  const userinfoUrl = `${instanceUrl}/services/oauth2/userinfo`;
+  const answer = await get(userinfoUrl, true);
+  const info = answer.response?.status === 200 ? record(parseJson(answer.response.body)) : undefined;
+  if (!info) return { identity: undefined, identitySource: 'token', identityUrlUsed: null };
+  return {
+    identity: { user_id: info.user_id, organization_id: info.organization_id, username: info.preferred_username, display_name: info.name },
+    identitySource: 'userinfo',
+    identityUrlUsed: userinfoUrl,
+  };
 }
 
 /** A GET with the same HTTP-level retries as the exchange (resets and 5xx, never 4xx). */
