@@ -1,0 +1,28 @@
+import { classifyTransportError } from '../../salesforce/classify.js';
+import { finding, pass } from '../outcome.js';
+import type { Check } from '../types.js';
+
+const DNS_ERRNOS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
+
+/** Judged from the one reachability request (no separate lookup): a name that does not resolve fails the request with ENOTFOUND. */
+export const dns: Check = {
+  id: 'dns',
+  title: 'DNS',
+  category: 'network',
+  codes: ['network-error'],
+  network: true,
+  requires: ['login-url'],
+  async run(ctx) {
+    const probe = await ctx.memo.probe();
+    const host = new URL(probe.url).host;
+    const error = probe.transport;
+    if (error && (DNS_ERRNOS.has(error.errno ?? '') || /getaddrinfo/i.test(error.message))) {
+      const classified = classifyTransportError(error);
+      return finding(ctx, 'fail', 'network-error', `${host} does not resolve (${error.errno ?? error.message})`, {
+        ...(classified.hint ? { hint: classified.hint } : {}),
+        command: `nslookup ${new URL(probe.url).hostname}`,
+      });
+    }
+    return pass(`${host} resolves`);
+  },
+};

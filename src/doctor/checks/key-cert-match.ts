@@ -1,0 +1,22 @@
+import { keyMatchesCertificate, publicKeyFingerprint } from '../../crypto/inspect.js';
+import { finding, pass } from '../outcome.js';
+import type { Check } from '../types.js';
+
+export const keyCertMatch: Check = {
+  id: 'key-cert-match',
+  title: 'Key matches certificate',
+  category: 'certificate',
+  codes: ['key-cert-mismatch'],
+  requires: ['key-format', 'cert-format'],
+  async run(ctx) {
+    const [key, cert] = await Promise.all([ctx.memo.key(), ctx.memo.cert()]);
+    if (!key.ok || !cert.ok) return { status: 'skip', summary: 'needs both the key and the certificate' };
+    const details = [`key public-key fingerprint ${publicKeyFingerprint(key.parsed.key)}`, `certificate public-key fingerprint ${publicKeyFingerprint(cert.parsed.x509.publicKey)}`];
+    if (keyMatchesCertificate(key.parsed.key, cert.parsed.x509)) return pass(`${cert.path} carries this key's public key`, details);
+    return finding(ctx, 'fail', 'key-cert-mismatch', `${cert.path} was not made from this private key: Salesforce will answer "invalid assertion" if it holds this certificate`, {
+      hint: 'Issue a certificate from this key (`sfjwt cert renew`) and upload it to the app, or use the key that matches the uploaded certificate.',
+      command: 'sfjwt cert renew',
+      details,
+    });
+  },
+};

@@ -1,0 +1,21 @@
+import { finding, pass } from '../outcome.js';
+import type { Check } from '../types.js';
+
+export const keyFile: Check = {
+  id: 'key-file',
+  title: 'Private key file',
+  category: 'key',
+  codes: ['key-missing', 'key-unreadable'],
+  async run(ctx) {
+    const text = await ctx.memo.keyText();
+    if (text.ok) return pass(text.path ? `${text.path} is readable` : 'read from SFJWT_KEY (environment)');
+    if (text.code === 'key-missing') {
+      return finding(ctx, 'fail', 'key-missing', text.message, {
+        ...(text.hint ? { hint: text.hint } : {}),
+        command: 'sfjwt cert generate',
+      });
+    }
+    const file = ctx.settings.key?.kind === 'file' ? ctx.settings.key.path : '<key file>';
+    return finding(ctx, 'fail', 'key-unreadable', text.message, { command: `chmod 600 ${file}` });
+  },
+};

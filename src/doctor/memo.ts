@@ -1,0 +1,203 @@
+import fs from 'node:fs/promises';
+import type { KeyObject } from 'node:crypto';
+import { isCliError } from '../errors.js';
+import { parseCertificate, parsePrivateKey, type ParsedCertificate, type ParsedPrivateKey } from '../crypto/pem.js';
+import { TransportError, type HttpResponse } from '../net/types.js';
+import type { FindingContext } from '../salesforce/findings.js';
+import { normalizeLoginUrl, type NormalizedLoginUrl } from '../salesforce/login-url.js';
+import type { OrgKind } from '../salesforce/types.js';
+import { runVerification, type IdentitySource, type VerificationOutcome } from '../salesforce/verify.js';
+import type { FindingCode } from '../salesforce/codes.js';
+import { gitStatusOf, type GitRunner, type GitStatus } from './git.js';
+import type { CheckContext } from './types.js';
+import type { DoctorSettings } from './settings.js';
+
+export type Failure<C extends FindingCode = FindingCode> = { ok: false; code: C; message: string; hint?: string };
+
+export type KeyText =
+  | { ok: true; text: string; label: string; path?: string; mode?: number }
+  | Failure<'key-missing' | 'key-unreadable'>;
+export type KeyParse = { ok: true; parsed: ParsedPrivateKey; label: string } | Failure;
+export type CertText = { ok: true; text: string; path: string; sizeBytes: number } | Failure<'cert-missing' | 'cert-invalid'> | { ok: false; code: null };
+export type CertParse = { ok: true; parsed: ParsedCertificate; path: string } | Failure | { ok: false; code: null };
+export type LoginUrlParse = { ok: true; normalized: NormalizedLoginUrl } | Failure<'login-url-invalid'>;
+
+export interface Probe {
+  url: string;
+  response?: HttpResponse;
+  transport?: TransportError;
+  /** Local time the answer arrived (epoch ms). */
+  receivedAt: number;
+}
+
+export interface VerificationRun {
+  outcome: VerificationOutcome;
+  identity?: { source: IdentitySource; url: string | null };
+  apiVersionUrl?: string;
+}
+
+/** Shared by every profile of one run (doctor --all): the git-root lookups and the git runner. */
+export interface RunShared {
+  git: GitRunner;
+  gitRoots: Map<string, Promise<string | null>>;
+}
+
+/** Per-run cache: the key is read once, the token exchange made once, whatever number of checks ask. */
+export interface DoctorMemo {
+  keyText(): Promise<KeyText>;
+  key(): Promise<KeyParse>;
+  certText(): Promise<CertText>;
+  cert(): Promise<CertParse>;
+  loginUrl(): LoginUrlParse;
+  orgKind(): OrgKind;
+  findingContext(): FindingContext;
+  probe(): Promise<Probe>;
+  verification(): Promise<VerificationRun>;
+  gitStatus(): Promise<GitStatus>;
+}
+
+function once<T>(fn: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = fn();
+      done = true;
+    }
+    return value;
+  };
+}
+
+function readError(error: unknown, what: 'private key' | 'certificate', file: string): { code: 'missing' | 'unreadable'; message: string } {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return { code: 'missing', message: `${what} file not found: ${file}` };
+  if (code === 'EISDIR') return { code: 'unreadable', message: `${file} is a directory, not a ${what} file` };
+  return { code: 'unreadable', message: `cannot read ${what} file ${file}: ${(error as Error).message}` };
+}
+
+function asFailure(error: unknown, fallback: FindingCode): Failure {
+  if (isCliError(error)) return { ok: false, code: error.code === 'internal' ? fallback : error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+  return { ok: false, code: fallback, message: (error as Error).message };
+}
+
+export function createMemo(settings: DoctorSettings, deps: CheckContext['deps'], shared: RunShared): DoctorMemo {
+  const keyText = once(async (): Promise<KeyText> => {
+    const key = settings.key;
+    if (!key) {
+      return { ok: false, code: 'key-missing', message: 'no private key given', hint: 'pass --key <file>, set SFJWT_KEY_FILE or SFJWT_KEY, or use a profile (-a <alias>)' };
+    }
+    if (key.kind === 'env') return { ok: true, text: key.text, label: 'SFJWT_KEY' };
+    try {
+      const stat = await fs.stat(key.path);
+      if (stat.isDirectory()) return { ok: false, code: 'key-unreadable', message: `${key.path} is a directory, not a private key file` };
+      const text = await fs.readFile(key.path, 'utf8');
+      return { ok: true, text, label: key.path, path: key.path, mode: stat.mode & 0o777 };
+    } catch (error) {
+      const failure = readError(error, 'private key', key.path);
+      return failure.code === 'missing'
+        ? { ok: false, code: 'key-missing', message: `${failure.message} (from ${key.source})` }
+        : { ok: false, code: 'key-unreadable', message: failure.message };
+    }
+  });
+
+  const key = once(async (): Promise<KeyParse> => {
+    const text = await keyText();
+    if (!text.ok) return text;
+    try {
+      return { ok: true, parsed: parsePrivateKey(text.text, text.label), label: text.label };
+    } catch (error) {
+      return asFailure(error, 'key-invalid');
+    }
+  });
+
+  const certText = once(async (): Promise<CertText> => {
+    const file = settings.certPath;
+    if (!file) return { ok: false, code: null };
+    try {
+      const buffer = await fs.readFile(file);
+      return { ok: true, text: buffer.toString('utf8'), path: file, sizeBytes: buffer.length };
+    } catch (error) {
+      const failure = readError(error, 'certificate', file);
+      return { ok: false, code: failure.code === 'missing' ? 'cert-missing' : 'cert-invalid', message: failure.message };
+    }
+  });
+
+  const cert = once(async (): Promise<CertParse> => {
+    const text = await certText();
+    if (!text.ok) return text;
+    try {
+      return { ok: true, parsed: parseCertificate(text.text, text.path), path: text.path };
+    } catch (error) {
+      return asFailure(error, 'cert-invalid');
+    }
+  });
+
+  const loginUrl = once((): LoginUrlParse => {
+    if (settings.loginUrl === undefined) {
+      return { ok: false, code: 'login-url-invalid', message: 'no login URL given', hint: 'pass --login-url https://<MyDomain>.my.salesforce.com, set SFJWT_LOGIN_URL, or use a profile (-a <alias>)' };
+    }
+    try {
+      return { ok: true, normalized: normalizeLoginUrl(settings.loginUrl) };
+    } catch (error) {
+      return asFailure(error, 'login-url-invalid') as Failure<'login-url-invalid'>;
+    }
+  });
+
+  const orgKind = (): OrgKind => {
+    const url = loginUrl();
+    return settings.orgKind ?? (url.ok ? url.normalized.orgKindHint : undefined) ?? 'production';
+  };
+
+  const findingContext = (): FindingContext => {
+    const url = loginUrl();
+    return { ...(url.ok ? { loginUrl: url.normalized.url } : {}), ...(settings.appKind ? { appKind: settings.appKind } : {}) };
+  };
+
+  const probe = once(async (): Promise<Probe> => {
+    const url = loginUrl();
+    const target = `${url.ok ? url.normalized.url : ''}/services/data/`;
+    try {
+      const response = await deps.http({ method: 'GET', url: target, headers: { accept: 'application/json' }, timeoutMs: settings.timeoutMs, signal: deps.signal });
+      return { url: target, response, receivedAt: deps.now().getTime() };
+    } catch (error) {
+      if (!(error instanceof TransportError)) throw error;
+      return { url: target, transport: error, receivedAt: deps.now().getTime() };
+    }
+  });
+
+  const verification = once(async (): Promise<VerificationRun> => {
+    const parsedKey = await key();
+    const url = loginUrl();
+    if (!parsedKey.ok || !url.ok || !settings.username || !settings.clientId) throw new Error('token exchange started without its prerequisites');
+    const run: Omit<VerificationRun, 'outcome'> = {};
+    const outcome = await runVerification({
+      http: deps.http,
+      now: deps.now,
+      sleep: deps.sleep,
+      signal: deps.signal,
+      loginUrl: url.normalized.url,
+      orgKind: orgKind(),
+      ...(settings.appKind ? { appKind: settings.appKind } : {}),
+      clientId: settings.clientId.trim(),
+      username: settings.username.trim(),
+      privateKey: parsedKey.parsed.key as KeyObject,
+      ...(settings.fixedAudience ? { fixedAudience: settings.fixedAudience } : {}),
+      ...(settings.remembered ? { remembered: settings.remembered } : {}),
+      timeoutMs: settings.timeoutMs,
+      waitSeconds: 0,
+      onProgress: (event) => {
+        if (event.type === 'identity') run.identity = { source: event.source, url: event.url };
+        if (event.type === 'api') run.apiVersionUrl = event.url;
+      },
+    });
+    return { ...run, outcome };
+  });
+
+  const gitStatus = once(async (): Promise<GitStatus> => {
+    const text = await keyText();
+    if (!text.ok || !text.path) return { kind: 'outside' };
+    return gitStatusOf(text.path, shared.git, shared.gitRoots);
+  });
+
+  return { keyText, key, certText, cert, loginUrl, orgKind, findingContext, probe, verification, gitStatus };
+}
