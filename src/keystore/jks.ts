@@ -149,7 +149,9 @@ export function readJks(data: Buffer, password: string): KeystoreEntry[] {
   const stored = data.subarray(signed.length, signed.length + DIGEST_LENGTH);
   const expected = createHash('sha1').update(passwordBytes(password)).update('Mighty Aphrodite', 'utf8').update(signed).digest();
   if (!expected.equals(stored)) {
-    throw new KeystoreError('wrong-passphrase', password === '' ? 'the keystore is protected by a passphrase' : 'wrong passphrase (the keystore integrity check failed)');
+    throw new KeystoreError('wrong-passphrase', password === ''
+        ? 'the keystore is protected by a passphrase'
+        : 'wrong passphrase, or the file was modified (the keystore integrity check failed)');
   }
   return raw.map((entry) => ({
     alias: entry.alias,

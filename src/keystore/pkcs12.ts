@@ -44,7 +44,8 @@ function failure(error: unknown): KeystoreError {
 export function readPkcs12(data: Buffer, password: string): KeystoreEntry[] {
   let p12: forge.pkcs12.Pkcs12Pfx;
   try {
-    p12 = forge.pkcs12.pkcs12FromAsn1(asn1.fromDer(data.toString('binary'), false), false, password);
+    // Strict outer parsing: a truncated file fails here instead of as a misleading MAC/password error.
+    p12 = forge.pkcs12.pkcs12FromAsn1(asn1.fromDer(data.toString('binary'), true), false, password);
   } catch (error) {
     throw failure(error);
   }

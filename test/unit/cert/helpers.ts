@@ -1,0 +1,133 @@
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { expect } from 'vitest';
+import { createSelfSignedCertificate } from '../../../src/crypto/cert.js';
+import { writeConfig } from '../../../src/store/config-store.js';
+import { emptyConfig, upsertProfile, type AppKind, type Profile } from '../../../src/store/profile.js';
+import type { ConfirmQuestion, InputQuestion, Prompter, SelectQuestion } from '../../../src/ui/prompter.js';
+
+export const CLIENT_ID = '3MVG9_cert_lifecycle_test';
+export const USERNAME = 'integration@acme.com';
+
+export interface Pem {
+  key: string;
+  cert: string;
+}
+
+/** An RSA key (PKCS#8) and a self-signed certificate for it, made with the project's own generator. */
+export function makePair(commonName = 'prod', days = 730, now = new Date()): Pem {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const key = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  return { key, cert: certFor(key, commonName, days, now) };
+}
+
+export function certFor(key: string, commonName = 'prod', days = 730, now = new Date()): string {
+  return createSelfSignedCertificate({ privateKeyPem: key, commonName, days, now, random: (n) => new Uint8Array(randomBytes(n)) });
+}
+
+/** Writes keys/<alias>/server.key|crt (0600/0644) and a profile pointing at them. */
+export async function writeProfile(
+  configDir: string,
+  alias: string,
+  pair: Pem,
+  patch: Partial<Profile> & { appKind?: AppKind } = {},
+): Promise<Profile> {
+  const dir = path.join(configDir, 'keys', alias);
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  const keyPath = path.join(dir, 'server.key');
+  const certPath = path.join(dir, 'server.crt');
+  await fs.writeFile(keyPath, pair.key, { mode: 0o600 });
+  await fs.writeFile(certPath, pair.cert, { mode: 0o644 });
+  const profile: Profile = {
+    alias,
+    loginUrl: 'https://acme.my.salesforce.com',
+    username: USERNAME,
+    clientId: CLIENT_ID,
+    keyPath,
+    certPath,
+    orgKind: 'production',
+    appKind: 'eca',
+    createdAt: '2026-01-02T03:04:05.000Z',
+    ...patch,
+  };
+  let config = emptyConfig();
+  try {
+    config = JSON.parse(await fs.readFile(path.join(configDir, 'config.json'), 'utf8'));
+  } catch {
+    // first profile
+  }
+  await writeConfig(configDir, upsertProfile(config, profile));
+  return profile;
+}
+
+export async function readProfile(configDir: string, alias: string): Promise<Profile> {
+  return JSON.parse(await fs.readFile(path.join(configDir, 'config.json'), 'utf8')).profiles[alias];
+}
+
+/** Every file under `dir`: relative path → mode and SHA-256 of the contents (to prove nothing changed). */
+export async function snapshot(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  async function walk(current: string): Promise<void> {
+    let entries;
+    try {
+      entries = await fs.readdir(current, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const file = path.join(current, entry.name);
+      if (entry.isDirectory()) {
+        out[`${path.relative(dir, file)}/`] = 'dir';
+        await walk(file);
+      } else {
+        const stat = await fs.stat(file);
+        out[path.relative(dir, file)] = `${(stat.mode & 0o777).toString(8)} ${createHash('sha256').update(await fs.readFile(file)).digest('hex')}`;
+      }
+    }
+  }
+  await walk(dir);
+  return out;
+}
+
+type Answer = unknown | ((question: InputQuestion | SelectQuestion | ConfirmQuestion) => unknown | Promise<unknown>);
+
+/**
+ * Answers by question id; an answer may be a function (to act at that moment, e.g. upload the
+ * certificate to the emulator) or an array consumed in order. Unexpected questions throw;
+ * `done()` asserts every scripted answer was used.
+ */
+export function scriptedPrompter(script: Record<string, Answer | Answer[]>): Prompter & { asked: string[]; done(): void } {
+  const queues = new Map(Object.entries(script).map(([id, a]) => [id, Array.isArray(a) ? [...a] : [a]]));
+  const asked: string[] = [];
+  const answer = async (question: InputQuestion | SelectQuestion | ConfirmQuestion): Promise<any> => {
+    asked.push(question.id);
+    const queue = queues.get(question.id);
+    if (!queue || queue.length === 0) throw new Error(`unexpected prompt "${question.id}": ${question.message}`);
+    const next = queue.shift();
+    return typeof next === 'function' ? (next as (q: typeof question) => unknown)(question) : next;
+  };
+  return {
+    asked,
+    input: answer,
+    select: answer,
+    confirm: answer,
+    done() {
+      const left = [...queues].filter(([, q]) => q.length > 0).map(([id]) => id);
+      expect(left, 'scripted answers not used').toEqual([]);
+    },
+  };
+}
+
+export function hasTool(command: string, args: string[]): boolean {
+  return spawnSync(command, args, { stdio: 'ignore' }).status === 0;
+}
+
+export const HAS_KEYTOOL = hasTool('keytool', ['-help']);
+export const HAS_OPENSSL = hasTool('openssl', ['version']);
+
+export function run(command: string, args: string[], cwd: string): void {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr}`);
+}
