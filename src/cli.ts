@@ -124,14 +124,14 @@ export function createProgram({ deps, setExitCode }: ProgramHooks): Command {
     .option('--key <file>', 'private key file (default: the profile\'s)')
     .option('--cert <file>', 'certificate file (default: the profile\'s)')
     .option('--history', 'also list backed-up keys and certificates', false)
-    .action(action('cert show', lazy('cert-show')));
+    .action(action('cert show', () => import('./commands/cert-show.js')));
   cert
     .command('renew')
     .description('new certificate from the same key: nothing that signs with the key breaks')
     .option('--days <n>', 'validity in days', parseInteger('--days', 1, 36500), 730)
     .option('--key <file>', 'private key file (default: the profile\'s)')
     .option('--cert <file>', 'certificate file to replace (default: the profile\'s)')
-    .action(action('cert renew', lazy('cert-renew')));
+    .action(action('cert renew', () => import('./commands/cert-renew.js')));
   cert
     .command('rotate')
     .description('new key and certificate; verified before the old pair is archived')
@@ -140,7 +140,7 @@ export function createProgram({ deps, setExitCode }: ProgramHooks): Command {
     .option('--wait <seconds>', 'propagation wait for the verification (default 600 interactive)', parseInteger('--wait', 0, 3600))
     .option('--timeout <seconds>', 'per-request timeout', parseInteger('--timeout', 1, 600))
     .option('--no-open', 'never open a browser')
-    .action(action('cert rotate', lazy('cert-rotate')));
+    .action(action('cert rotate', () => import('./commands/cert-rotate.js')));
   cert
     .command('import')
     .description('bring an existing key (PEM, PKCS#12 or JKS) into a profile')
@@ -152,7 +152,7 @@ export function createProgram({ deps, setExitCode }: ProgramHooks): Command {
     .option('--key-alias <name>', 'entry to take from a keystore with several')
     .option('--days <n>', 'validity of a certificate made from the key', parseInteger('--days', 1, 36500), 730)
     .option('--force', 'replace the profile\'s existing key files (backed up first)', false)
-    .action(action('cert import', lazy('cert-import')));
+    .action(action('cert import', () => import('./commands/cert-import.js')));
 
   program
     .command('init')
