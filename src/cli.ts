@@ -175,7 +175,7 @@ export function createProgram({ deps, setExitCode }: ProgramHooks): Command {
     .option('--no-verify', 'save the profile without the verification exchange')
     .option('--dry-run', 'ask everything, then print what would be written and done', false)
     .option('--force', 'replace existing key files (backed up first)', false)
-    .action(action('init', lazy('init')));
+    .action(action('init', () => import('./commands/init.js')));
 
   addCredentialOptions(
     program

@@ -72,6 +72,8 @@ export interface WizardContext {
   /** Certificate fingerprint shown to the user (absent in a dry run before generation). */
   fingerprint?: string;
   plan: PlanItem[];
+  /** Writes decided by a step but deferred until every value resolved (non-interactive runs). */
+  effects: (() => Promise<void>)[];
   /** Files this run wrote (for the Ctrl-C message). */
   written: string[];
   /** Setup pages per manual step, for the JSON result and the checklist. */

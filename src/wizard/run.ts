@@ -1,5 +1,5 @@
 import type { CommandContext, CommandOutcome } from '../command.js';
-import type { Credentials } from '../core/credentials.js';
+import { validateUsername, type Credentials } from '../core/credentials.js';
 import { CancelledError } from '../errors.js';
 import { failureError, rememberSuccess, warnAboutSkew } from '../commands/verify.js';
 import { audienceMatrix } from '../salesforce/audience-matrix.js';
@@ -14,11 +14,11 @@ import { instructionsFor, MANUAL_STEPS, renderChecklist } from './instructions.j
 import { instructionInput } from './manual.js';
 import { validatorFor } from './resolve.js';
 import { accessStep } from './steps/access.js';
-import { appStep } from './steps/app.js';
-import { consumerKeyStep } from './steps/consumer-key.js';
+import { appStep, parseAppName, parseEmail } from './steps/app.js';
+import { consumerKeyStep, parseConsumerKey } from './steps/consumer-key.js';
 import { keyStep } from './steps/key.js';
 import { renderPlan, renderSummary } from './steps/next-steps.js';
-import { orgStep } from './steps/org.js';
+import { orgStep, parseLoginUrl } from './steps/org.js';
 import { policiesStep } from './steps/policies.js';
 import { INTERACTIVE_WAIT_SECONDS, verifyWithCountdown } from './steps/verify.js';
 
@@ -90,6 +90,7 @@ export async function createWizard(cmd: CommandContext, options: InitOptions, al
     previous: {},
     done: new Set(),
     plan: [],
+    effects: [],
     written: [],
     setupUrls: {},
   };
@@ -118,7 +119,8 @@ export async function createWizard(cmd: CommandContext, options: InitOptions, al
 }
 
 async function saveProgress(ctx: WizardContext): Promise<void> {
-  if (ctx.dryRun) return;
+  // Non-interactive runs are one shot (every value is a flag): nothing is written before all resolved.
+  if (ctx.dryRun || !ctx.interactive) return;
   const progress: WizardProgress = {
     schemaVersion: 1,
     alias: ctx.alias,
@@ -211,6 +213,24 @@ function credentialsFor(ctx: WizardContext, profile: Profile, config: ConfigDocu
   };
 }
 
+/**
+ * Values given as flags or environment variables are checked before the first question, so
+ * nobody answers questions for a run that cannot succeed (STYLE §2 preflight).
+ */
+function preflight(ctx: WizardContext): void {
+  const { options } = ctx;
+  const env = ctx.cmd.deps.env;
+  const given = <T>(flag: string, value: string | undefined, variable: string | undefined, parse: (raw: string, source: string) => T) => {
+    if (value) parse(value, flag);
+    else if (variable && env[variable]) parse(env[variable]!, variable);
+  };
+  given('--login-url', options.loginUrl, 'SFJWT_LOGIN_URL', parseLoginUrl);
+  given('--username', options.username, 'SFJWT_USERNAME', validateUsername);
+  given('--client-id', options.clientId, 'SFJWT_CLIENT_ID', parseConsumerKey);
+  if (options.appName !== undefined) parseAppName(options.appName, '--app-name');
+  if (options.contactEmail !== undefined) parseEmail(options.contactEmail, '--contact-email');
+}
+
 /** The whole wizard after the alias is known: steps, then the profile, the verification and the summary. */
 export async function runWizard(ctx: WizardContext, config: ConfigDocument): Promise<CommandOutcome> {
   const { cmd, options, alias } = ctx;
@@ -219,7 +239,9 @@ export async function runWizard(ctx: WizardContext, config: ConfigDocument): Pro
     ui.info(ui.color.bold(`sfjwt init: a JWT bearer login for profile "${alias}"`));
     ui.info(ui.color.dim('  Ctrl-C stops at any point; finished steps are remembered, and `sfjwt init -a ' + alias + '` continues.'));
   }
+  preflight(ctx);
   await runSteps(ctx);
+  for (const effect of ctx.effects) await effect();
 
   const urls = setupUrls(ctx);
   ctx.setupUrls = urls;

@@ -73,6 +73,7 @@ async function generate(ctx: WizardContext, target: Target, force: boolean): Pro
     summary(ctx, target.keyPath, target.certPath, undefined, 'Key pair planned (dry run: nothing written)');
     return;
   }
+  await act(ctx, async () => {
   const spinner = ui.spinner(`Generating a ${keySize}-bit RSA key and a self-signed certificate`);
   let generated;
   try {
@@ -94,6 +95,17 @@ async function generate(ctx: WizardContext, target: Target, force: boolean): Pro
   ctx.generatedKeys = { keyPath: generated.keyPath, certPath: generated.certPath };
   ctx.fingerprint = generated.fingerprintSha256;
   summary(ctx, generated.keyPath, generated.certPath, generated.fingerprintSha256, `Generated a ${keySize}-bit RSA key and a certificate valid until ${generated.notAfter.slice(0, 10)}`);
+  });
+}
+
+/**
+ * Interactive runs write the key pair at once: the user uploads the certificate in the next step.
+ * Non-interactive runs only decide here; the write happens after every value resolved, so a
+ * missing flag later on leaves nothing behind.
+ */
+async function act(ctx: WizardContext, effect: () => Promise<void>): Promise<void> {
+  if (ctx.interactive) await effect();
+  else ctx.effects.push(effect);
 }
 
 /** The key file the user brings: flag, env, a prompt, or (on resume/profile) the one chosen before. */
@@ -113,7 +125,8 @@ async function existingKeyFile(ctx: WizardContext, target: Target): Promise<stri
   const stored = ctx.stored.keyPath;
   if (stored && path.resolve(stored) !== target.keyPath) return stored;
   if (!ctx.interactive || ctx.yes || stored) return undefined;
-  if (ctx.generatedKeys && ctx.generatedKeys.keyPath === target.keyPath) return undefined;
+  // Files already at the target get their own question (reuse or replace).
+  if ((await exists(target.keyPath)) || (await exists(target.certPath))) return undefined;
   const source = await cmd.deps.prompter.select<'generate' | 'existing'>({
     id: 'keySource',
     message: 'Key pair',
@@ -173,12 +186,17 @@ async function useExistingKey(ctx: WizardContext, keyFile: string, target: Targe
     summary(ctx, keyFile, target.certPath, undefined, 'Certificate planned from your key (dry run: nothing written)');
     return;
   }
-  const certPem = createSelfSignedCertificate({ privateKeyPem: key, commonName: ctx.alias, days, now: deps.now(), random: deps.random });
-  const { backedUp } = await writeKeyPair({ keyPath: keyFile, certPath: target.certPath, certPem, force: ctx.options.force, backupDir: target.backupDir });
-  for (const file of backedUp) ui.info(`  previous file backed up to ${file}`);
-  ctx.written.push(target.certPath);
-  ctx.fingerprint = describeCertificate(certPem, deps.now()).fingerprintSha256;
-  summary(ctx, keyFile, target.certPath, ctx.fingerprint, 'Made a certificate from your key');
+  if (!ctx.options.force && (await exists(target.certPath))) {
+    throw new CliError('usage', `${target.certPath} exists and was not made from ${keyFile}; refusing to overwrite it`, { hint: 'pass --force to replace it (backed up first), or --out-dir for another place' }, 2);
+  }
+  await act(ctx, async () => {
+    const certPem = createSelfSignedCertificate({ privateKeyPem: key, commonName: ctx.alias, days, now: deps.now(), random: deps.random });
+    const { backedUp } = await writeKeyPair({ keyPath: keyFile, certPath: target.certPath, certPem, force: ctx.options.force, backupDir: target.backupDir });
+    for (const file of backedUp) ui.info(`  previous file backed up to ${file}`);
+    ctx.written.push(target.certPath);
+    ctx.fingerprint = describeCertificate(certPem, deps.now()).fingerprintSha256;
+    summary(ctx, keyFile, target.certPath, ctx.fingerprint, 'Made a certificate from your key');
+  });
 }
 
 /** Generate a key pair, or reuse one: never regenerates keys this wizard made, never overwrites without --force. */
