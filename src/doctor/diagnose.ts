@@ -168,6 +168,16 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
             command: 'sfjwt doctor (without --audience)',
           }));
         } else if (every('audience-invalid', 'app-not-installed')) {
+          if (failed.some((a) => a.outcome === 'app-not-installed') && input.appKind !== 'connected-app') {
+            // The sf CLI's classic ECA failure (SALESFORCE.md §4.2): the app is only found through My Domain.
+            push({
+              code: 'app-not-installed',
+              cause: 'External Client Apps are often found only through the org\'s My Domain: the login/test hosts answer "not installed", and a mixed login/test pair "audience is invalid".',
+              fix: `Use the My Domain URL as both login URL and aud (--login-url ${myDomainHint}; for the sf CLI, --instance-url ${myDomainHint}).`,
+              setupUrl: page('my-domain'),
+              command: `sfjwt doctor --login-url ${myDomainHint}`,
+            });
+          }
           const tried = [...new Set(failed.map((a) => a.audience).filter(Boolean))].join(', ');
           if (input.orgKind === undefined) {
             push(fromFinding('audience-invalid', {
@@ -217,6 +227,8 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
   // Local failures (alone when offline or when they kept the exchange from running).
   for (const check of input.checks) {
     if ((check.status !== 'fail' && check.status !== 'crash') || !check.code) continue;
+    // The exchange's own failure was diagnosed above, with the local evidence.
+    if (check.id === 'token-exchange' || check.id === 'api-access') continue;
     if (out.some((d) => d.code === check.code)) continue;
     push(fromFinding(check.code, { cause: check.summary, ...(check.fix ? { fix: check.fix.hint } : {}), ...(check.fix?.command ? { command: check.fix.command } : {}) }));
   }

@@ -50,7 +50,7 @@ export const usernameOrg: Check = {
     const production = normalized.kind === 'generic-login' || (normalized.kind === 'my-domain' && orgKind === 'production') || orgKind === 'production' || orgKind === 'developer';
     if (production && suffix && normalized.kind !== 'loopback') {
       return finding(ctx, 'warn', 'username-org-mismatch', `${name} ends in ".${suffix}", like a sandbox username, but ${normalized.url} is a production login`, {
-        hint: `Use the production username (without ".${suffix}"), or the sandbox's My Domain URL (https://<MyDomain>--${suffix}.sandbox.my.salesforce.com).`,
+        hint: `Use the production username (without ".${suffix}"), or the sandbox's My Domain URL (https://${normalized.myDomainName ?? '<MyDomain>'}--${suffix}.sandbox.my.salesforce.com).`,
         satisfies: true,
       });
     }
