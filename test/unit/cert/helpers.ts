@@ -2,6 +2,7 @@ import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import forge from 'node-forge';
 import { expect } from 'vitest';
 import { createSelfSignedCertificate } from '../../../src/crypto/cert.js';
 import { writeConfig } from '../../../src/store/config-store.js';
@@ -130,4 +131,13 @@ export const HAS_OPENSSL = hasTool('openssl', ['version']);
 export function run(command: string, args: string[], cwd: string): void {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr}`);
+}
+
+/** PKCS#12 built by node-forge, so this path never depends on external tools. */
+export function forgeP12(p: Pem, password: string, options: { friendlyName?: string; algorithm?: 'aes256' | '3des' } = {}): Buffer {
+  const asn1 = forge.pkcs12.toPkcs12Asn1(forge.pki.privateKeyFromPem(p.key), [forge.pki.certificateFromPem(p.cert)], password, {
+    algorithm: options.algorithm ?? 'aes256',
+    friendlyName: options.friendlyName ?? 'mykey',
+  });
+  return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
 }

@@ -1,26 +1,16 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unprotectJksKey, readJks } from '../../../src/keystore/jks.js';
 import { detectKeystoreFormat, KeystoreError, readKeystore } from '../../../src/keystore/index.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
-import { HAS_KEYTOOL, makePair, run, type Pem } from './helpers.js';
+import { forgeP12, HAS_KEYTOOL, makePair, run, type Pem } from './helpers.js';
 
 const PASS = 'change-it-42';
 let pair: Pem;
 let other: Pem;
 let dir: string;
-
-/** PKCS#12 built by node-forge, so this path never depends on external tools. */
-export function forgeP12(p: Pem, password: string, options: { friendlyName?: string; algorithm?: 'aes256' | '3des' } = {}): Buffer {
-  const asn1 = forge.pkcs12.toPkcs12Asn1(forge.pki.privateKeyFromPem(p.key), [forge.pki.certificateFromPem(p.cert)], password, {
-    algorithm: options.algorithm ?? 'aes256',
-    friendlyName: options.friendlyName ?? 'mykey',
-  });
-  return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
-}
 
 function samePrivateKey(der: Buffer | undefined, pem: string): boolean {
   if (!der) return false;
