@@ -68,6 +68,7 @@ export const orgStep: Step = {
     });
     ctx.answers.orgKind = orgKind;
 
+    let typed: string | undefined;
     const login = await resolve(ctx, {
       id: 'loginUrl',
       what: 'login URL',
@@ -78,21 +79,23 @@ export const orgStep: Step = {
       storedFrom: ctx.storedFrom.loginUrl,
       show: (v) => v.url,
       parse: parseLoginUrl,
-      ask: (def, validate) => {
+      ask: async (def, validate) => {
         for (const line of loginUrlHelp(orgKind)) ui.info(ui.color.dim(`  ${line}`));
-        return prompter.input({
+        typed = await prompter.input({
           id: 'loginUrl',
           message: orgKind === 'site' ? 'Experience Cloud site URL' : 'My Domain URL',
           ...(ctx.previous.loginUrl ?? def?.url ? { default: ctx.previous.loginUrl ?? def?.url } : {}),
           validate,
         });
+        return typed;
       },
     });
     ctx.answers.loginUrl = login.url;
     if (login.orgKindHint && login.orgKindHint !== orgKind && !(login.orgKindHint === 'production' && orgKind === 'developer')) {
       ui.warn(`${login.url} looks like a ${login.orgKindHint} URL, but the org kind is ${orgKind}; check both (sandbox My Domains look like https://acme--uat.sandbox.my.salesforce.com).`);
     }
-    if (login.url !== (options.loginUrl ?? '').trim() && ctx.interactive) ui.info(ui.color.dim(`  login URL: ${login.url}`));
+    // Say what a typed URL was normalised to (https:// added, token path or slash dropped).
+    if (typed !== undefined && login.url !== typed.trim()) ui.info(ui.color.dim(`  login URL: ${login.url}`));
 
     const username = await resolve(ctx, {
       id: 'username',
