@@ -1,38 +1,113 @@
 import { TransportError, type HttpClient, type HttpRequest, type HttpResponse, type TransportKind } from './types.js';
 
+type Env = Readonly<Record<string, string | undefined>>;
+
 const TLS_CODES = new Set([
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
   'SELF_SIGNED_CERT_IN_CHAIN',
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
   'ERR_TLS_CERT_ALTNAME_INVALID',
   'CERT_UNTRUSTED',
   'EPROTO',
   'ERR_SSL_WRONG_VERSION_NUMBER',
+  'UND_ERR_PRX_TLS',
 ]);
 
 export function transportKindOf(errno: string | undefined): TransportKind {
   if (!errno) return 'network';
   if (TLS_CODES.has(errno) || errno.startsWith('ERR_SSL') || errno.startsWith('ERR_TLS')) return 'tls';
-  if (errno === 'ETIMEDOUT' || errno === 'UND_ERR_CONNECT_TIMEOUT' || errno === 'UND_ERR_HEADERS_TIMEOUT') return 'timeout';
+  if (errno === 'ETIMEDOUT' || errno === 'UND_ERR_CONNECT_TIMEOUT' || errno === 'UND_ERR_HEADERS_TIMEOUT' || errno === 'UND_ERR_BODY_TIMEOUT') return 'timeout';
   return 'network';
 }
 
-function proxyFor(url: URL, env: Readonly<Record<string, string | undefined>>): string | undefined {
-  const proxy =
-    url.protocol === 'https:'
-      ? env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy
-      : env.HTTP_PROXY ?? env.http_proxy;
-  if (!proxy) return undefined;
-  const noProxy = (env.NO_PROXY ?? env.no_proxy ?? '').split(',').map((entry) => entry.trim().toLowerCase()).filter(Boolean);
-  const host = url.hostname.toLowerCase();
-  const bypass = noProxy.some((entry) => {
-    if (entry === '*') return true;
-    const bare = entry.replace(/^\*?\./, '').replace(/:\d+$/, '');
-    return host === bare || host.endsWith(`.${bare}`);
+// ---- proxy selection ---------------------------------------------------------------------------
+
+export interface ProxyChoice {
+  /** The proxy URL as configured (may carry user:password; never print it, see redactProxy). */
+  url: string;
+  /** The variable it came from, named in messages (HTTPS_PROXY, http_proxy, ...). */
+  variable: string;
+}
+
+/** First non-empty variable; lower case first, as curl, Python and undici read them. */
+function fromEnv(env: Env, ...names: string[]): ProxyChoice | undefined {
+  for (const name of names) {
+    const value = env[name]?.trim();
+    if (value) return { url: value, variable: name };
+  }
+  return undefined;
+}
+
+function noProxyValue(env: Env): string {
+  return env.no_proxy ?? env.NO_PROXY ?? '';
+}
+
+/**
+ * NO_PROXY with undici's EnvHttpProxyAgent semantics (so both layers agree on what is bypassed):
+ * entries separated by commas or spaces, `*` for everything, a leading `.` or `*.` ignored, a host
+ * matches itself and its subdomains, an optional `:port` must match too.
+ */
+function bypassed(url: URL, noProxy: string): boolean {
+  const value = noProxy.trim();
+  if (value === '*') return true;
+  const host = url.host.replace(/:\d*$/, '').toLowerCase();
+  const port = Number.parseInt(url.port, 10) || (url.protocol === 'https:' ? 443 : 80);
+  return value.split(/[,\s]/).some((raw) => {
+    if (!raw) return false;
+    const parsed = /^(.+):(\d+)$/.exec(raw);
+    const entryHost = (parsed ? parsed[1]! : raw).replace(/^\*?\./, '').toLowerCase();
+    const entryPort = parsed ? Number.parseInt(parsed[2]!, 10) : 0;
+    if (entryPort && entryPort !== port) return false;
+    return host === entryHost || host.endsWith(`.${entryHost}`);
   });
-  return bypass ? undefined : proxy;
+}
+
+/** The proxy that applies to `url` under these environment variables (SPEC §8), or undefined. */
+export function proxyChoiceFor(url: URL, env: Env): ProxyChoice | undefined {
+  const httpProxy = fromEnv(env, 'http_proxy', 'HTTP_PROXY');
+  const choice = url.protocol === 'https:' ? fromEnv(env, 'https_proxy', 'HTTPS_PROXY') ?? httpProxy : httpProxy;
+  if (!choice || bypassed(url, noProxyValue(env))) return undefined;
+  return choice;
+}
+
+/** Kept for callers that only need the URL. */
+export function proxyFor(url: URL, env: Env): string | undefined {
+  return proxyChoiceFor(url, env)?.url;
+}
+
+/** `host:port` without a scheme means http://, as curl reads it. */
+function withScheme(proxy: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}`;
+}
+
+/** The proxy URL with its password masked, for messages. */
+export function redactProxy(proxy: string): string {
+  try {
+    const url = new URL(withScheme(proxy));
+    if (url.password) url.password = '***';
+    return url.href.replace(/\/$/, '');
+  } catch {
+    return proxy.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+  }
+}
+
+// ---- direct requests ---------------------------------------------------------------------------
+
+/** One line naming the host, for a socket error that never produced an HTTP answer. */
+function socketMessage(code: string | undefined, url: URL, raw: string): string {
+  switch (code) {
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `the host name ${url.hostname} does not resolve (${code})`;
+    case 'ECONNREFUSED':
+      return `${url.host} refused the connection (ECONNREFUSED)`;
+    default:
+      return raw;
+  }
 }
 
 /** Plain node:http(s): no undici to load on the common path, which keeps `verify` quick to start. */
@@ -71,17 +146,44 @@ async function directRequest(request: HttpRequest): Promise<HttpResponse> {
       () => fail(new TransportError('timeout', `no answer from ${url.origin} within ${Math.round(request.timeoutMs / 1000)} s`, 'ETIMEDOUT')),
       request.timeoutMs,
     );
-    req.on('error', (error: NodeJS.ErrnoException) => fail(new TransportError(transportKindOf(error.code), error.message, error.code)));
+    req.on('error', (error: NodeJS.ErrnoException) =>
+      fail(new TransportError(transportKindOf(error.code), socketMessage(error.code, url, error.message), error.code)),
+    );
+    if (request.signal?.aborted) fail(new TransportError('aborted', 'request cancelled', 'ABORT_ERR'));
     request.signal?.addEventListener('abort', () => fail(new TransportError('aborted', 'request cancelled', 'ABORT_ERR')), { once: true });
     if (request.body !== undefined) req.write(request.body);
     req.end();
   });
 }
 
-/** Behind a proxy: undici's EnvHttpProxyAgent tunnels with CONNECT and honours NO_PROXY. */
-async function proxiedRequest(request: HttpRequest): Promise<HttpResponse> {
-  const { fetch, EnvHttpProxyAgent } = await import('undici');
-  const dispatcher = new EnvHttpProxyAgent();
+// ---- through a proxy ---------------------------------------------------------------------------
+
+/**
+ * Behind a proxy: undici's EnvHttpProxyAgent, fed from `env` (Deps), not from process.env, so the
+ * choice made by proxyChoiceFor is the one used. https targets go through a CONNECT tunnel (TLS is
+ * end to end, so NODE_EXTRA_CA_CERTS still applies to Salesforce's certificate); http targets
+ * (the emulator) are sent in absolute form, as an HTTP proxy expects them.
+ */
+async function proxiedRequest(request: HttpRequest, env: Env, proxy: ProxyChoice): Promise<HttpResponse> {
+  let proxyUrl: URL;
+  try {
+    proxyUrl = new URL(withScheme(proxy.url));
+    if (proxyUrl.protocol !== 'http:' && proxyUrl.protocol !== 'https:') throw new Error('scheme');
+  } catch {
+    throw new TransportError('proxy', `${proxy.variable} (${redactProxy(proxy.url)}) is not an http:// proxy URL`, 'PROXY_URL_INVALID');
+  }
+  const undici = await import('undici');
+  // In the esbuild bundle, CommonJS undici's exports sit on `default` only.
+  const { fetch, EnvHttpProxyAgent } = 'EnvHttpProxyAgent' in undici ? undici : (undici as unknown as { default: typeof undici }).default;
+  const httpProxy = fromEnv(env, 'http_proxy', 'HTTP_PROXY');
+  const httpsProxy = fromEnv(env, 'https_proxy', 'HTTPS_PROXY') ?? httpProxy;
+  // '' rather than undefined: undici would otherwise fall back to process.env.
+  const dispatcher = new EnvHttpProxyAgent({
+    httpProxy: httpProxy ? withScheme(httpProxy.url) : '',
+    httpsProxy: httpsProxy ? withScheme(httpsProxy.url) : '',
+    noProxy: noProxyValue(env),
+    proxyTunnel: false,
+  });
   const signals = [AbortSignal.timeout(request.timeoutMs), ...(request.signal ? [request.signal] : [])];
   try {
     const res = await fetch(request.url, {
@@ -95,29 +197,71 @@ async function proxiedRequest(request: HttpRequest): Promise<HttpResponse> {
     res.headers.forEach((value, name) => (headers[name] = value));
     return { status: res.status, headers, body: await res.text() };
   } catch (error) {
-    throw toTransportError(error, request);
+    throw toTransportError(error, request, { ...proxy, parsed: proxyUrl });
   } finally {
     await dispatcher.close().catch(() => undefined);
   }
 }
 
-function toTransportError(error: unknown, request: HttpRequest): TransportError {
+interface ErrorLike {
+  name?: string;
+  message?: string;
+  code?: unknown;
+  hostname?: string;
+  address?: string;
+  cause?: unknown;
+}
+
+/** The error and its causes, outermost first: fetch wraps the socket error, sometimes twice. */
+function causeChain(error: unknown): ErrorLike[] {
+  const chain: ErrorLike[] = [];
+  for (let e = error; e && typeof e === 'object' && chain.length < 5; e = (e as ErrorLike).cause) chain.push(e as ErrorLike);
+  return chain;
+}
+
+/** Maps undici's errors to a TransportError naming the proxy where it is the proxy that failed. */
+export function toTransportError(error: unknown, request: HttpRequest, proxy: ProxyChoice & { parsed: URL }): TransportError {
   if (error instanceof TransportError) return error;
-  const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string; statusCode?: number } };
-  if (err.name === 'TimeoutError') {
-    return new TransportError('timeout', `no answer from ${new URL(request.url).origin} within ${Math.round(request.timeoutMs / 1000)} s`, 'ETIMEDOUT');
+  const target = new URL(request.url);
+  const chain = causeChain(error);
+  const outer = chain[0] ?? {};
+  if (outer.name === 'TimeoutError') {
+    return new TransportError('timeout', `no answer from ${target.origin} (through the proxy ${redactProxy(proxy.url)}) within ${Math.round(request.timeoutMs / 1000)} s`, 'ETIMEDOUT');
   }
-  if (err.name === 'AbortError') return new TransportError('aborted', 'request cancelled', 'ABORT_ERR');
-  const cause = err.cause;
-  const message = cause?.message ?? err.message ?? String(error);
-  if (/Proxy response \((\d+)\)/.test(message) || cause?.statusCode === 407) {
-    return new TransportError('proxy', `the proxy refused the tunnel: ${message}`, 'PROXY_REFUSED');
+  if (outer.name === 'AbortError') return new TransportError('aborted', 'request cancelled', 'ABORT_ERR');
+  const messages = chain.map((e) => e.message ?? '').join(' | ');
+  const shown = redactProxy(proxy.url);
+  // "Proxy response (403) !== 200 when HTTP Tunneling" (CONNECT), "Proxy Authentication Required (407)" (absolute form).
+  const status = /Proxy[^(|]*\((\d{3})\)/i.exec(messages);
+  const proxyStatus = status ? Number(status[1]) : undefined;
+  if (proxyStatus === 407 || /Proxy Authentication Required/i.test(messages)) {
+    return new TransportError(
+      'proxy',
+      proxy.parsed.username !== ''
+        ? `the proxy ${shown} (${proxy.variable}) refused the credentials in its URL (HTTP 407 Proxy Authentication Required)`
+        : `the proxy ${shown} (${proxy.variable}) wants credentials (HTTP 407 Proxy Authentication Required)`,
+      'PROXY_AUTH_REQUIRED',
+    );
   }
-  return new TransportError(transportKindOf(cause?.code), message, cause?.code);
+  if (proxyStatus !== undefined) {
+    return new TransportError('proxy', `the proxy ${shown} (${proxy.variable}) refused to open a tunnel to ${target.host} (HTTP ${proxyStatus})`, 'PROXY_REFUSED');
+  }
+  // The innermost error with an errno-style code is the socket's own.
+  const socket = [...chain].reverse().find((e) => typeof e.code === 'string' && e.code !== '');
+  const code = socket?.code as string | undefined;
+  const raw = socket?.message ?? chain[chain.length - 1]?.message ?? String(error);
+  const proxyHost = proxy.parsed.hostname.replace(/^\[|\]$/g, '');
+  const proxyPort = proxy.parsed.port || (proxy.parsed.protocol === 'https:' ? '443' : '80');
+  const atProxy = socket?.hostname === proxyHost || socket?.address === proxyHost || raw.includes(`${proxyHost}:${proxyPort}`);
+  if (code && atProxy && /^(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|EHOSTUNREACH|ENETUNREACH)$/.test(code)) {
+    return new TransportError('proxy', `cannot reach the proxy ${shown} (${proxy.variable}): ${code}`, code);
+  }
+  return new TransportError(transportKindOf(code), code ? socketMessage(code, target, raw) : raw, code);
 }
 
-export function createHttpClient(env: Readonly<Record<string, string | undefined>>): HttpClient {
-  return (request) => (proxyFor(new URL(request.url), env) ? proxiedRequest(request) : directRequest(request));
+export function createHttpClient(env: Env): HttpClient {
+  return (request) => {
+    const proxy = proxyChoiceFor(new URL(request.url), env);
+    return proxy ? proxiedRequest(request, env, proxy) : directRequest(request);
+  };
 }
-
-export { proxyFor };

@@ -166,8 +166,10 @@ export function classifyTransportError(error: TransportError): TransportClassifi
       return { outcome: 'timeout', message: error.message, hint: 'Retry with a longer --timeout, and check proxy settings (HTTPS_PROXY, NO_PROXY).' };
     case 'tls': {
       let hint = 'Check the login URL, any proxy in the way, and the system clock.';
-      if (/UNABLE_TO_GET_ISSUER_CERT_LOCALLY|unable to get local issuer certificate|SELF_SIGNED_CERT_IN_CHAIN|self[- ]signed certificate in certificate chain|UNABLE_TO_VERIFY_LEAF_SIGNATURE/i.test(text)) {
-        hint = "A proxy or antivirus is intercepting TLS with its own CA: set NODE_EXTRA_CA_CERTS to that CA's PEM file and retry.";
+      if (/UNABLE_TO_GET_ISSUER_CERT|unable to get (local )?issuer certificate|SELF_SIGNED_CERT_IN_CHAIN|self[- ]signed certificate|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT/i.test(text)) {
+        // Node reads NODE_EXTRA_CA_CERTS once, at start-up: it must be in the environment sfjwt starts with.
+        hint =
+          "A proxy or antivirus is intercepting TLS with its own CA (or the server's CA is private): export NODE_EXTRA_CA_CERTS=/path/to/that-ca.pem (PEM) before running sfjwt, and retry.";
       } else if (/EPROTO|wrong version number|ERR_SSL_WRONG_VERSION_NUMBER/i.test(text)) {
         hint = 'The proxy probably speaks plain HTTP: use an http:// URL in HTTPS_PROXY.';
       } else if (/ALTNAME|does not match certificate|Hostname\/IP/i.test(text)) {
@@ -177,16 +179,28 @@ export function classifyTransportError(error: TransportError): TransportClassifi
       }
       return { outcome: 'tls-error', message: error.message, hint };
     }
-    case 'proxy':
-      return {
-        outcome: 'network-error',
-        message: error.message,
-        hint: 'The proxy failed: check HTTPS_PROXY / HTTP_PROXY (an http:// proxy URL) and NO_PROXY.',
-      };
+    case 'proxy': {
+      let hint = 'The proxy failed: check HTTPS_PROXY / HTTP_PROXY (an http:// proxy URL) and NO_PROXY.';
+      if (errno === 'PROXY_AUTH_REQUIRED') {
+        hint = /refused the credentials/.test(error.message)
+          ? 'Check the user name and password in the proxy URL (URL-encode special characters, e.g. @ as %40).'
+          : 'Put the credentials in the proxy URL: HTTPS_PROXY=http://user:password@host:port (URL-encode special characters, e.g. @ as %40).';
+      } else if (errno === 'PROXY_REFUSED') {
+        hint = 'The proxy does not allow this host: ask for it to be allowed, or list it in NO_PROXY if it is reachable directly.';
+      } else if (errno === 'PROXY_URL_INVALID') {
+        hint = 'Use an http:// proxy URL, e.g. HTTPS_PROXY=http://proxy.example.com:3128.';
+      } else if (/ENOTFOUND|EAI_AGAIN/.test(errno)) {
+        hint = 'The proxy host name does not resolve: check HTTPS_PROXY / HTTP_PROXY.';
+      } else if (/ECONNREFUSED|EHOSTUNREACH|ENETUNREACH/.test(errno)) {
+        hint = 'Nothing accepts connections at the proxy address: check the host and port in HTTPS_PROXY / HTTP_PROXY, or unset them.';
+      }
+      return { outcome: 'network-error', message: error.message, hint };
+    }
     default: {
       let hint = 'Check the network, the login URL, and proxy settings (HTTPS_PROXY, NO_PROXY).';
-      if (/ENOTFOUND|EAI_AGAIN|getaddrinfo/i.test(text)) hint = 'The host name does not resolve: check the My Domain name in the login URL, and DNS.';
-      else if (/ECONNREFUSED/i.test(text)) hint = 'Nothing accepts connections there: check the host and port of the login URL.';
+      if (/ENOTFOUND|EAI_AGAIN|getaddrinfo/i.test(text)) {
+        hint = 'The host name does not resolve: check the spelling of the My Domain name in the login URL (Setup > My Domain), and DNS or VPN.';
+      } else if (/ECONNREFUSED/i.test(text)) hint = 'Nothing accepts connections there: check the host and port of the login URL.';
       else if (/ECONNRESET|socket hang up/i.test(text)) hint = 'The connection was reset: a firewall or proxy may be interfering (HTTPS_PROXY, NO_PROXY).';
       else if (/ENETUNREACH|EHOSTUNREACH/i.test(text)) hint = 'The network is unreachable: check the connection or VPN.';
       return { outcome: 'network-error', message: error.message, hint };

@@ -1,0 +1,183 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { singleAppConfig, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { runCli } from '../helpers/cli.js';
+import { createTestDeps, runInProcess } from '../helpers/deps.js';
+import { makeKeyFiles, type KeyFiles } from '../helpers/fixtures.js';
+import { closedPort, makeTestCa, startTestProxy, startTlsFront, type TestCa, type TestProxy, type TlsFront } from '../helpers/proxy.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+
+/**
+ * SPEC §8 over real sockets: a real forward proxy on loopback (test/helpers/proxy.ts), the emulator
+ * behind it, and an https front signed by a private CA (what a TLS-intercepting proxy looks like).
+ */
+const USER = 'proxy@acme.com';
+const CLIENT_ID = '3MVG9proxyTestClientId';
+
+let dir: string;
+let keys: KeyFiles;
+let emulator: RunningEmulator;
+let ca: TestCa;
+let front: TlsFront;
+let caFile: string;
+
+beforeAll(async () => {
+  dir = await makeTempDir();
+  keys = await makeKeyFiles(path.join(dir, 'keys'));
+  emulator = await startEmulator(singleAppConfig({ clientId: CLIENT_ID, certPem: keys.certPem, username: USER, app: 'eca' }), { port: 0 });
+  ca = await makeTestCa();
+  caFile = path.join(dir, 'corporate-ca.pem');
+  await fs.writeFile(caFile, ca.caPem);
+  front = await startTlsFront(emulator.port, ca);
+});
+afterAll(async () => {
+  await front?.stop();
+  await emulator?.stop();
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+function verifyArgs(loginUrl: string, extra: string[] = []): string[] {
+  return ['verify', '--json', '--login-url', loginUrl, '--username', USER, '--client-id', CLIENT_ID, '--key', keys.keyPath, '--timeout', '10', ...extra];
+}
+
+async function verifyInProcess(env: Record<string, string>) {
+  const home = await fs.mkdtemp(path.join(dir, 'home-'));
+  return runInProcess(verifyArgs(emulator.url), createTestDeps({ env: { SFJWT_HOME: home, ...env } }));
+}
+
+async function withProxy<T>(fn: (proxy: TestProxy) => Promise<T>, options: Parameters<typeof startTestProxy>[0] = {}): Promise<T> {
+  const proxy = await startTestProxy(options);
+  try {
+    return await fn(proxy);
+  } finally {
+    await proxy.stop();
+  }
+}
+
+describe('HTTP_PROXY to the emulator (http target, absolute-form requests)', () => {
+  it('verify succeeds through the proxy, which relayed the token request and the identity calls', async () => {
+    await withProxy(async (proxy) => {
+      const before = emulator.requests.length;
+      const out = await verifyInProcess({ HTTP_PROXY: proxy.url });
+      expect(out.code, out.stdout + out.stderr).toBe(0);
+      expect(out.json().result.username).toBe(USER);
+      const tokenUrl = `${emulator.url}/services/oauth2/token`;
+      expect(proxy.seen).toContainEqual({ method: 'POST', target: tokenUrl, relayed: true });
+      // Everything the emulator received in this run came through the proxy.
+      expect(proxy.relayedCount()).toBe(emulator.requests.length - before);
+      expect(proxy.seen.every((s) => s.method !== 'CONNECT')).toBe(true);
+    });
+  });
+
+  it('lower-case http_proxy is honoured too', async () => {
+    await withProxy(async (proxy) => {
+      const out = await verifyInProcess({ http_proxy: proxy.url });
+      expect(out.code).toBe(0);
+      expect(proxy.relayedCount()).toBeGreaterThan(0);
+    });
+  });
+
+  it('NO_PROXY=127.0.0.1 bypasses the proxy', async () => {
+    await withProxy(async (proxy) => {
+      const out = await verifyInProcess({ HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' });
+      expect(out.code).toBe(0);
+      expect(proxy.seen).toEqual([]);
+    });
+  });
+
+  it('a proxy that wants credentials (407): the message says so and the hint shows where they go', async () => {
+    await withProxy(
+      async (proxy) => {
+        const out = await verifyInProcess({ HTTP_PROXY: proxy.url });
+        expect(out.code).toBe(1);
+        const { error } = out.json();
+        expect(error.code).toBe('network-error');
+        expect(error.message).toContain(`the proxy ${proxy.url} (HTTP_PROXY) wants credentials (HTTP 407 Proxy Authentication Required)`);
+        expect(error.hint).toContain('http://user:password@host:port');
+        // A 407 is not retried: one proxy request per audience attempt, and none reached the emulator.
+        const attempts = out.json().result.attempts as unknown[];
+        expect(attempts.length).toBeGreaterThan(0);
+        expect(proxy.seen.filter((s) => s.target.endsWith('/services/oauth2/token')).length).toBe(attempts.length);
+        expect(proxy.relayedCount()).toBe(0);
+      },
+      { auth: { user: 'ci', pass: 's3cr@t' } },
+    );
+  });
+
+  it('credentials in the proxy URL are sent; wrong ones are reported without echoing the password', async () => {
+    await withProxy(
+      async (proxy) => {
+        const good = await verifyInProcess({ HTTP_PROXY: `http://ci:s3cr%40t@127.0.0.1:${proxy.port}` });
+        expect(good.code, good.stdout).toBe(0);
+        expect(proxy.relayedCount()).toBeGreaterThan(0);
+
+        const bad = await verifyInProcess({ HTTP_PROXY: `http://ci:wrong-pass@127.0.0.1:${proxy.port}` });
+        expect(bad.code).toBe(1);
+        expect(bad.json().error.message).toContain(`the proxy http://ci:***@127.0.0.1:${proxy.port} (HTTP_PROXY) refused the credentials`);
+        expect(bad.stdout + bad.stderr).not.toContain('wrong-pass');
+      },
+      { auth: { user: 'ci', pass: 's3cr@t' } },
+    );
+  });
+
+  it('a proxy address where nothing listens is named as the proxy, not as the login URL', async () => {
+    const port = await closedPort();
+    const out = await verifyInProcess({ HTTP_PROXY: `127.0.0.1:${port}` });
+    expect(out.code).toBe(1);
+    const { error } = out.json();
+    expect(error.code).toBe('network-error');
+    expect(error.message).toContain(`cannot reach the proxy http://127.0.0.1:${port} (HTTP_PROXY): ECONNREFUSED`);
+    expect(error.hint).toMatch(/proxy address/);
+  });
+});
+
+describe('https targets: TLS interception CA and CONNECT tunnels (built CLI: NODE_EXTRA_CA_CERTS is read at start-up)', () => {
+  const audience = () => ['--audience', emulator.url];
+
+  it('a certificate from an unknown CA is tls-error, and the hint names NODE_EXTRA_CA_CERTS', async () => {
+    const out = await runCli(verifyArgs(front.url, audience()), { env: { SFJWT_HOME: path.join(dir, 'cli-1') } });
+    expect(out.code).toBe(1);
+    const { error } = out.json();
+    expect(error.code).toBe('tls-error');
+    expect(error.message).toMatch(/unable to (get local issuer|verify the first) certificate/);
+    expect(error.hint).toContain('NODE_EXTRA_CA_CERTS');
+    expect(out.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('with NODE_EXTRA_CA_CERTS pointing at the CA, the same https target verifies', async () => {
+    const out = await runCli(verifyArgs(front.url, audience()), {
+      env: { SFJWT_HOME: path.join(dir, 'cli-2'), NODE_EXTRA_CA_CERTS: caFile },
+    });
+    expect(out.code, out.stdout + out.stderr).toBe(0);
+    expect(out.json().result.tokenUrl).toBe(`${front.url}/services/oauth2/token`);
+  });
+
+  it('through HTTPS_PROXY: a CONNECT tunnel to the https target, TLS end to end with the extra CA', async () => {
+    await withProxy(async (proxy) => {
+      const handshakes = front.handshakes();
+      const out = await runCli(verifyArgs(front.url, audience()), {
+        env: { SFJWT_HOME: path.join(dir, 'cli-3'), NODE_EXTRA_CA_CERTS: caFile, HTTPS_PROXY: proxy.url },
+      });
+      expect(out.code, out.stdout + out.stderr).toBe(0);
+      expect(proxy.seen).toContainEqual({ method: 'CONNECT', target: `127.0.0.1:${front.port}`, relayed: true });
+      expect(front.handshakes()).toBeGreaterThan(handshakes);
+    });
+  });
+
+  it('a proxy that refuses the tunnel (403) says which host it refused', async () => {
+    await withProxy(
+      async (proxy) => {
+        const out = await runCli(verifyArgs(front.url, audience()), {
+          env: { SFJWT_HOME: path.join(dir, 'cli-4'), NODE_EXTRA_CA_CERTS: caFile, https_proxy: proxy.url },
+        });
+        expect(out.code).toBe(1);
+        const { error } = out.json();
+        expect(error.code).toBe('network-error');
+        expect(error.message).toContain(`refused to open a tunnel to 127.0.0.1:${front.port} (HTTP 403)`);
+        expect(error.hint).toContain('NO_PROXY');
+      },
+      { denyConnect: [`127.0.0.1:${front.port}`] },
+    );
+  });
+});
