@@ -149,10 +149,15 @@ export const run: CommandHandler<CertRotateOptions> = async (options, ctx) => {
       ctx.ui.info('  Attempts:');
       for (const line of renderAttempts(outcome.attempts)) ctx.ui.info(`    ${line}`);
     }
+    const again = `sfjwt cert rotate -a ${alias}${ctx.interactive ? '' : ' --yes'}`;
     throw new CliError(outcome.code, `the new key did not verify, so ${alias} stays on the old key: ${outcome.message}`, {
-      hint: `the new pair stays in ${pendingAt}; fix the cause, then run \`sfjwt cert rotate -a ${alias}\` again (it reuses the new pair${waitSeconds === 0 ? '; add --wait 600 if the upload was minutes ago' : ''})`,
+      hint: `the new pair stays in ${pendingAt}; \`${again}\` tries again with it`,
       causes: outcome.finding.causes,
-      fixes: [rollback, ...outcome.finding.fixes],
+      fixes: [
+        rollback,
+        `Check that the app holds ${pending.certPath} (SHA-256 ${newCert.fingerprintSha256}), then run \`${again}\`.`,
+        `Uploaded less than 10 minutes ago? Wait for propagation: \`${again} --wait 600\`.`,
+      ],
       setupUrl: guide.setupUrl ?? outcome.finding.setupUrl,
       result: { ...summary, switched: false, keyPath: profile.keyPath, certPath: profile.certPath ?? null, attempts: outcome.attempts, clockSkewSeconds: outcome.clockSkewSeconds },
     });
