@@ -97,6 +97,10 @@ export function redactProxy(proxy: string): string {
 
 // ---- direct requests ---------------------------------------------------------------------------
 
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
+}
+
 /** One line naming the host, for a socket error that never produced an HTTP answer. */
 function socketMessage(code: string | undefined, url: URL, raw: string): string {
   switch (code) {
@@ -143,7 +147,7 @@ async function directRequest(request: HttpRequest): Promise<HttpResponse> {
       },
     );
     const timer = setTimeout(
-      () => fail(new TransportError('timeout', `no answer from ${url.origin} within ${Math.round(request.timeoutMs / 1000)} s`, 'ETIMEDOUT')),
+      () => fail(new TransportError('timeout', `no answer from ${url.origin} within ${seconds(request.timeoutMs)}`, 'ETIMEDOUT')),
       request.timeoutMs,
     );
     req.on('error', (error: NodeJS.ErrnoException) =>
@@ -226,7 +230,7 @@ export function toTransportError(error: unknown, request: HttpRequest, proxy: Pr
   const chain = causeChain(error);
   const outer = chain[0] ?? {};
   if (outer.name === 'TimeoutError') {
-    return new TransportError('timeout', `no answer from ${target.origin} (through the proxy ${redactProxy(proxy.url)}) within ${Math.round(request.timeoutMs / 1000)} s`, 'ETIMEDOUT');
+    return new TransportError('timeout', `no answer from ${target.origin} (through the proxy ${redactProxy(proxy.url)}) within ${seconds(request.timeoutMs)}`, 'ETIMEDOUT');
   }
   if (outer.name === 'AbortError') return new TransportError('aborted', 'request cancelled', 'ABORT_ERR');
   const messages = chain.map((e) => e.message ?? '').join(' | ');
