@@ -20,6 +20,7 @@ const HAVE_PYTHON = works('python3', ['--version']);
 const HAVE_PYJWT = HAVE_PYTHON && works('python3', ['-c', 'import jwt, requests']);
 const HAVE_CRYPTOGRAPHY = HAVE_PYTHON && works('python3', ['-c', 'import cryptography, requests']);
 const HAVE_SF = works('sf', ['--version']);
+const HAVE_PYYAML = HAVE_PYTHON && works('python3', ['-c', 'import yaml']);
 
 let root: string;
 let home: string;
@@ -31,7 +32,7 @@ let ca: RunningEmulator;
 /** Slices of the key as PEM body and as base64-of-PEM: none may appear without --include-key. */
 let keySlices: string[];
 
-function run(command: string, args: string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}) {
+function run(command: string, args: string[], options: { cwd?: string; env?: Record<string, string | undefined>; input?: string } = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env } });
     let stdout = '';
@@ -40,6 +41,7 @@ function run(command: string, args: string[], options: { cwd?: string; env?: Rec
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(options.input ?? '');
   });
 }
 
@@ -95,6 +97,12 @@ function expectNoKey(text: string, where: string) {
   for (const slice of keySlices) expect(text.includes(slice), `${where} holds key material`).toBe(false);
 }
 
+async function inBatches<T, R>(items: readonly T[], fn: (item: T) => Promise<R>, size = 3): Promise<R[]> {
+  const results: R[] = [];
+  for (let i = 0; i < items.length; i += size) results.push(...(await Promise.all(items.slice(i, i + size).map(fn))));
+  return results;
+}
+
 async function readTree(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const entry of await fs.readdir(dir, { recursive: true, withFileTypes: true })) {
@@ -109,14 +117,16 @@ async function readTree(dir: string): Promise<Record<string, string>> {
 describe('sfjwt export: no key material without --include-key', () => {
   for (const alias of ['prod', 'uat', 'dev']) {
     it(`every format for profile ${alias}`, async () => {
-      const runs = await Promise.all(
-        FORMAT_IDS.map(async (format) => {
+      // A few CLI processes at a time: two cores here.
+      const runs = await inBatches(
+        FORMAT_IDS,
+        async (format) => {
           const dir = path.join(root, `nokey-${alias}-${format}`);
           const args = ['--format', format, '-a', alias, ...(formatSpec(format).kind === 'dir' ? ['--out', dir] : [])];
           const human = await exportCli(args);
           const json = await exportCli([...args, '--json', ...(formatSpec(format).kind === 'dir' ? ['--force'] : [])]);
           return { format, human, json, files: formatSpec(format).kind === 'dir' ? await readTree(dir) : {} };
-        }),
+        },
       );
       for (const { format, human, json, files } of runs) {
         expect(human.code, `${format}: ${human.stderr}`).toBe(0);
@@ -217,6 +227,28 @@ describe('sfjwt export output', () => {
       const certificates = xml.flatMap(([file, text]) => checkXml(text).text.certificate ?? []).map((c) => c.replace(/&amp;/g, '&'));
       expect(certificates).toEqual([certPem.trim()]);
       for (const file of Object.keys(files)) expect(await modeOf(path.join(out, file))).toBe(0o644);
+    }
+  });
+  it.skipIf(!HAVE_PYYAML)('github-actions and gitlab-ci parse as YAML, verify before the sf login, and read the key from the secret', async () => {
+    const parse = `import json, sys, yaml
+print(json.dumps(yaml.safe_load(sys.stdin), default=str))`;
+    for (const alias of ['prod', 'uat']) {
+      const gh = await exportCli(['--format', 'github-actions', '-a', alias]);
+      const gl = await exportCli(['--format', 'gitlab-ci', '-a', alias]);
+      const workflow = JSON.parse((await run('python3', ['-c', parse], { input: gh.stdout })).stdout);
+      const steps: { run?: string; env?: Record<string, string> }[] = workflow.jobs.salesforce.steps;
+      const runs = steps.map((s) => s.run ?? '');
+      const verifyAt = runs.findIndex((r) => r.startsWith('sfjwt verify || { sfjwt doctor; exit 1; }'));
+      const loginAt = runs.findIndex((r) => r.startsWith('sf org login jwt'));
+      expect(verifyAt).toBeGreaterThan(0);
+      expect(loginAt).toBeGreaterThan(verifyAt);
+      expect(steps.some((s) => s.env?.SF_JWT_KEY_BASE64 === '${{ secrets.SF_JWT_KEY_BASE64 }}')).toBe(true);
+      expect(workflow.jobs.salesforce.env.SFJWT_CLIENT_ID).toBe('${{ secrets.SF_CLIENT_ID }}');
+      expect(steps[loginAt]!.env?.SF_AUDIENCE_URL).toBe(alias === 'uat' ? 'https://test.salesforce.com' : undefined);
+      const job = JSON.parse((await run('python3', ['-c', parse], { input: gl.stdout })).stdout)['salesforce-jwt'];
+      const script: string[] = job.script;
+      expect(script.findIndex((l) => l.startsWith('sfjwt verify'))).toBeLessThan(script.findIndex((l) => l.startsWith('sf org login jwt')));
+      expect(job.variables.SFJWT_LOGIN_URL).toBe(alias === 'uat' ? ca.url : eca.url);
     }
   });
 });
