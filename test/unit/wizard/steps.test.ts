@@ -432,3 +432,26 @@ describe('dry run, resume, verification failure', () => {
     expect(immediate.stderr).not.toContain('retrying in');
   });
 });
+
+describe('app and access steps from flags', () => {
+  it('--app connected-app --app-name --contact-email --access shape the checklist and the setup URLs', async () => {
+    const argv = flags(['--json', '--no-verify', '--app-name', 'Billing Sync', '--contact-email', 'ops@acme.com', '--access', 'Integration API Only']);
+    argv[argv.indexOf('--app') + 1] = 'connected-app';
+    const out = await runInit(['init', '-a', 'caflags', ...argv], { home });
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.json().result.profile.appKind).toBe('connected-app');
+    expect(out.json().result.setupUrls).toEqual({
+      app: setupPage('NavigationMenus'), policies: setupPage('ConnectedApplication'), access: setupPage('ConnectedApplication'), 'consumer-key': setupPage('NavigationMenus'),
+    });
+    const human = await runInit(['init', '-a', 'caflags2', ...argv.filter((a) => a !== '--json')], { home });
+    expect(human.stderr).toContain('Connected App Name: Billing Sync; Contact Email: ops@acme.com');
+    expect(human.stderr).toContain('tick "Integration API Only"');
+  });
+
+  it('a bad --contact-email or --app-name is exit 2 naming the flag before anything is written', async () => {
+    const email = await runInit(['init', '-a', 'bademail', ...flags(['--json', '--contact-email', 'not-an-email'])], { home });
+    expect(email.code).toBe(2);
+    expect(email.json().error.message).toContain('--contact-email');
+    expect(await listFiles(home)).toEqual([]);
+  });
+});
