@@ -17,7 +17,9 @@ const SANDBOX_USER = 'integration@acme.com.uat';
 const works = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
 const HAVE_CURL = works('curl', ['--version']) && works('openssl', ['version']) && works('bash', ['--version']);
 const HAVE_PYTHON = works('python3', ['--version']);
-const HAVE_PYJWT = HAVE_PYTHON && works('python3', ['-c', 'import jwt, requests']);
+// The real PyJWT, where some python3 on this machine has it (Debian's python3-jwt lives in /usr/bin/python3).
+const PYJWT_PYTHON = ['python3', '/usr/bin/python3'].find((py) => works(py, ['-c', 'import jwt, requests']));
+const HAVE_PYJWT = PYJWT_PYTHON !== undefined;
 const HAVE_CRYPTOGRAPHY = HAVE_PYTHON && works('python3', ['-c', 'import cryptography, requests']);
 const HAVE_SF = works('sf', ['--version']);
 const HAVE_PYYAML = HAVE_PYTHON && works('python3', ['-c', 'import yaml']);
@@ -342,6 +344,7 @@ describe('the exported clients log in against the emulator', () => {
       expect(compiled.code, compiled.stderr).toBe(0);
     }
     let pythonPath: string | undefined;
+    const python = PYJWT_PYTHON ?? 'python3';
     if (!HAVE_PYJWT) {
       if (!HAVE_CRYPTOGRAPHY) {
         console.log('skipped running the python export: neither PyJWT+requests nor cryptography+requests import here');
@@ -372,7 +375,7 @@ def encode(payload, key, algorithm='RS256', headers=None):
       [files.uat, ca, 'https://test.salesforce.com'],
     ] as const) {
       const before = emulator.requests.length;
-      const result = await run('python3', [file], { env: pythonPath ? { PYTHONPATH: pythonPath } : {} });
+      const result = await run(python, [file], { env: pythonPath ? { PYTHONPATH: pythonPath } : {} });
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toContain(`Logged in to ${emulator.url}`);
       const received = emulator.requests.slice(before).filter((r) => r.path === '/services/oauth2/token');
@@ -382,7 +385,7 @@ def encode(payload, key, algorithm='RS256', headers=None):
     // A refusal is printed readably (status, error, description) with exit 1.
     eca.setUserActive(USERNAME, false);
     try {
-      const refused = await run('python3', [files.prod], { env: pythonPath ? { PYTHONPATH: pythonPath } : {} });
+      const refused = await run(python, [files.prod], { env: pythonPath ? { PYTHONPATH: pythonPath } : {} });
       expect(refused.code).toBe(1);
       expect(refused.stderr).toMatch(/Token request failed: HTTP 400 invalid_grant: \S+/);
       expect(refused.stderr).not.toMatch(/Traceback/);
