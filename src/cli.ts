@@ -6,16 +6,6 @@ import { UsageError, type ExitCode } from './errors.js';
 
 type Loader = () => Promise<{ run: CommandHandler<any> }>;
 
-/** Lazy import by file name: --help and parsing never load a command's implementation. */
-const lazy =
-  (file: string, exportName = 'run'): Loader =>
-  async () => {
-    const mod = (await import(`./commands/${file}.js`)) as Record<string, CommandHandler<any>>;
-    const run = mod[exportName];
-    if (!run) throw new Error(`commands/${file}.js has no export ${exportName}`);
-    return { run };
-  };
-
 /** The package's version, found by walking up from this file (src/, dist/ or a bundled chunk). */
 function packageVersion(): string {
   const require = createRequire(import.meta.url);
@@ -190,7 +180,7 @@ export function createProgram({ deps, setExitCode }: ProgramHooks): Command {
       .option('--all', 'every profile, concurrently', false)
       .option('--strict', 'warnings fail too', false)
       .option('--fix', 'apply the safe automatic fixes (chmod 600, .gitignore)', false),
-  ).action(action('doctor', lazy('doctor')));
+  ).action(action('doctor', () => import('./commands/doctor.js')));
 
   program
     .command('export')
@@ -199,7 +189,7 @@ export function createProgram({ deps, setExitCode }: ProgramHooks): Command {
     .option('--out <path>', 'write to this file (or directory, for metadata) instead of stdout')
     .option('--include-key', 'include the private key (base64, for a CI secret)', false)
     .option('--force', 'overwrite --out if it exists', false)
-    .action(action('export', lazy('export')));
+    .action(action('export', () => import('./commands/export.js')));
 
   const profiles = program.command('profiles').description('list, show, remove profiles or set the default');
   profiles.command('list').description('list profiles').action(action('profiles list', () => import('./commands/profiles.js').then((m) => ({ run: m.runList }))));
