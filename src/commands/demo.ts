@@ -120,18 +120,25 @@ export const run: CommandHandler<{ keep: boolean }> = async (options, ctx) => {
   };
 };
 
-/** The steps after the emulator is up. Grows as commands land (init, doctor, export). */
+/** The steps after the emulator is up: what a user types, against the emulator instead of an org. */
 function demoSteps(credentials: string[]): DemoStep[] {
+  const alias = ['-a', DEMO_ALIAS];
   return [
-    { title: '3. Verify: token exchange over the audience matrix, identity and API check', args: ['verify', ...credentials, '--verbose'] },
     {
-      title: '4. Get an access token for scripts (shown redacted here)',
-      args: ['token', ...credentials, '--json'],
+      title: '3. init: save a profile and verify it (non-interactive, as in CI)',
+      args: ['init', ...alias, '--org-kind', 'production', '--app', 'eca', ...credentials, '--no-open', '--yes'],
+    },
+    { title: '4. verify: token exchange, identity and API check for the profile', args: ['verify', ...alias] },
+    {
+      title: '5. token: an access token for scripts (shown redacted here)',
+      args: ['token', ...alias, '--json'],
       show: (stdout) => {
         const parsed = JSON.parse(stdout) as { result: { accessToken: string; instanceUrl: string } };
         return [`accessToken: ${parsed.result.accessToken.slice(0, 15)}… (redacted)`, `instanceUrl: ${parsed.result.instanceUrl}`];
       },
     },
+    { title: '6. doctor: every local and network check', args: ['doctor', ...alias] },
+    { title: '7. export: the Salesforce CLI login command for this profile', args: ['export', '--format', 'sf', ...alias] },
   ];
 }
 
