@@ -4,7 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestDeps, runInProcess } from '../../helpers/deps.js';
 import { modeOf, withTempDir } from '../../helpers/temp-dir.js';
-import { forgeP12, HAS_KEYTOOL, HAS_OPENSSL, makePair, readProfile, run as sh, snapshot, writeProfile, type Pem } from './helpers.js';
+import { forgeP12, HAS_KEYTOOL, HAS_OPENSSL, makePair, readProfile, run as sh, scriptedPrompter, snapshot, writeProfile, type Pem } from './helpers.js';
 
 const PASS = 'export-pass-1';
 let pair: Pem;
@@ -105,9 +105,11 @@ describe('cert import --key [--cert]', () => {
     });
   });
 
-  it('flag mistakes are usage errors', async () => {
+  it('flag mistakes are usage errors; a PEM key given as a keystore is pointed to --key', async () => {
     await withTempDir(async (home) => {
       await fs.writeFile(path.join(home, 'k.pem'), pair.key);
+      await expectRefused(home, ['cert', 'import', '-a', 'x', '--p12', 'k.pem'], 'key-invalid', /k\.pem: this is PEM text.*--key/);
+      await expectRefused(home, ['cert', 'import', '-a', 'x', '--p12', 'k.pem', '--cert', 'k.pem'], 'usage', /--cert goes with --key/);
       await expectRefused(home, ['cert', 'import', '-a', 'x'], 'usage', /--key <pem>/);
       await expectRefused(home, ['cert', 'import', '-a', 'x', '--key', 'k.pem', '--p12', 'a.p12'], 'usage', /only one of/);
       await expectRefused(home, ['cert', 'import', '-a', 'x', '--key', 'k.pem', '--passphrase-env', 'P'], 'usage', /must be unencrypted/);
@@ -202,6 +204,15 @@ describe.skipIf(!HAS_KEYTOOL)('cert import --jks (keytool fixtures)', () => {
       const run = await cli(home, ['cert', 'import', '-a', 'prod', '--jks', 'two.jks', '--passphrase-env', 'KS', '--key-alias', 'SECOND'], { KS: PASS });
       expect(run.code, run.stderr).toBe(0);
       await expectImported(home, 'prod', other);
+
+      // In a terminal, the user picks the entry.
+      const prompter = scriptedPrompter({ 'key-alias': (q: any) => (expect(q.choices.map((c: any) => c.value).sort()).toEqual(['first', 'second']), 'first') });
+      const deps = createTestDeps({ env: { SFJWT_HOME: home, KS: PASS }, cwd: home, prompter, stdinIsTTY: true });
+      deps.stdout = { write: (s) => void (deps.captured.stdout += s), isTTY: true };
+      const picked = await runInProcess(['cert', 'import', '-a', 'prod', '--jks', 'two.jks', '--passphrase-env', 'KS', '--force'], deps);
+      expect(picked.code, picked.stderr).toBe(0);
+      prompter.done();
+      await expectImported(home, 'prod', pair);
     });
   });
 
