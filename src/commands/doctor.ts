@@ -95,7 +95,7 @@ async function selectedSettings(ctx: CommandContext, options: DoctorOptions, con
 }
 
 function sharedForRun(): RunShared {
-  return { git: runGit, gitRoots: new Map() };
+  return { git: runGit, gitRoots: new Map(), parsedKeys: new Map(), parsedCerts: new Map() };
 }
 
 function checkDeps(ctx: CommandContext): CheckContext['deps'] {

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import type { KeyObject } from 'node:crypto';
+import { describeCertificate, type CertificateDescription } from '../crypto/inspect.js';
 import { isCliError } from '../errors.js';
 import { parseCertificate, parsePrivateKey, type ParsedCertificate, type ParsedPrivateKey } from '../crypto/pem.js';
 import { TransportError, type HttpResponse } from '../net/types.js';
@@ -40,6 +41,9 @@ export interface VerificationRun {
 export interface RunShared {
   git: GitRunner;
   gitRoots: Map<string, Promise<string | null>>;
+  /** Parsed keys and certificates by content: profiles sharing a key pair parse it once. */
+  parsedKeys?: Map<string, KeyParse>;
+  parsedCerts?: Map<string, CertParse>;
 }
 
 /** Per-run cache: the key is read once, the token exchange made once, whatever number of checks ask. */
@@ -48,6 +52,8 @@ export interface DoctorMemo {
   key(): Promise<KeyParse>;
   certText(): Promise<CertText>;
   cert(): Promise<CertParse>;
+  /** Subject, validity, fingerprint: parsed once for every certificate check. */
+  certInfo(): Promise<CertificateDescription | undefined>;
   loginUrl(): LoginUrlParse;
   orgKind(): OrgKind;
   findingContext(): FindingContext;
@@ -103,11 +109,17 @@ export function createMemo(settings: DoctorSettings, deps: CheckContext['deps'],
   const key = once(async (): Promise<KeyParse> => {
     const text = await keyText();
     if (!text.ok) return text;
+    // A parsed key does not depend on where it was read from; an error message names the file.
+    const cached = shared.parsedKeys?.get(text.text);
+    if (cached?.ok) return { ...cached, label: text.label };
+    let parsed: KeyParse;
     try {
-      return { ok: true, parsed: parsePrivateKey(text.text, text.label), label: text.label };
+      parsed = { ok: true, parsed: parsePrivateKey(text.text, text.label), label: text.label };
+      shared.parsedKeys?.set(text.text, parsed);
     } catch (error) {
-      return asFailure(error, 'key-invalid');
+      parsed = asFailure(error, 'key-invalid');
     }
+    return parsed;
   });
 
   const certText = once(async (): Promise<CertText> => {
@@ -125,11 +137,22 @@ export function createMemo(settings: DoctorSettings, deps: CheckContext['deps'],
   const cert = once(async (): Promise<CertParse> => {
     const text = await certText();
     if (!text.ok) return text;
+    const cacheKey = `${text.path}\0${text.text}`;
+    const cached = shared.parsedCerts?.get(cacheKey);
+    if (cached) return cached;
+    let parsed: CertParse;
     try {
-      return { ok: true, parsed: parseCertificate(text.text, text.path), path: text.path };
+      parsed = { ok: true, parsed: parseCertificate(text.text, text.path), path: text.path };
     } catch (error) {
-      return asFailure(error, 'cert-invalid');
+      parsed = asFailure(error, 'cert-invalid');
     }
+    shared.parsedCerts?.set(cacheKey, parsed);
+    return parsed;
+  });
+
+  const certInfo = once(async (): Promise<CertificateDescription | undefined> => {
+    const parsed = await cert();
+    return parsed.ok ? describeCertificate(parsed.parsed.pem, deps.now()) : undefined;
   });
 
   const loginUrl = once((): LoginUrlParse => {
@@ -199,5 +222,5 @@ export function createMemo(settings: DoctorSettings, deps: CheckContext['deps'],
     return gitStatusOf(text.path, shared.git, shared.gitRoots);
   });
 
-  return { keyText, key, certText, cert, loginUrl, orgKind, findingContext, probe, verification, gitStatus };
+  return { keyText, key, certText, cert, certInfo, loginUrl, orgKind, findingContext, probe, verification, gitStatus };
 }

@@ -1,5 +1,4 @@
 import { EXPIRY_WARNING_DAYS } from '../../core/cert-expiry.js';
-import { describeCertificate } from '../../crypto/inspect.js';
 import { finding, pass } from '../outcome.js';
 import type { Check } from '../types.js';
 
@@ -12,9 +11,8 @@ export const certExpiry: Check = {
   codes: ['cert-expired', 'cert-expiring'],
   requires: ['cert-format'],
   async run(ctx) {
-    const cert = await ctx.memo.cert();
-    if (!cert.ok) return { status: 'skip', summary: 'no certificate' };
-    const info = describeCertificate(cert.parsed.pem, ctx.deps.now());
+    const info = await ctx.memo.certInfo();
+    if (!info) return { status: 'skip', summary: 'no certificate' };
     const until = info.notAfter.slice(0, 10);
     if (info.daysLeft < 0) {
       return finding(ctx, 'warn', 'cert-expired', `expired ${-info.daysLeft} days ago (${until}); ${NOT_ENFORCED}`, {

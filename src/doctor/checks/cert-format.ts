@@ -1,4 +1,3 @@
-import { describeCertificate } from '../../crypto/inspect.js';
 import { finding, pass } from '../outcome.js';
 import type { Check } from '../types.js';
 
@@ -14,7 +13,7 @@ export const certFormat: Check = {
       if (cert.code === null) return { status: 'skip', summary: 'no certificate given', satisfies: false };
       return finding(ctx, 'fail', cert.code, cert.message, cert.hint ? { hint: cert.hint } : {});
     }
-    const info = describeCertificate(cert.parsed.pem, ctx.deps.now());
+    const info = (await ctx.memo.certInfo())!;
     if (info.keyType !== 'rsa') {
       return finding(ctx, 'fail', 'key-not-rsa', `the certificate holds a ${info.keyType} key; Salesforce verifies RS256 with RSA keys only`, { command: 'sfjwt cert generate' });
     }

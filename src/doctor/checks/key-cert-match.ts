@@ -1,4 +1,4 @@
-import { keyMatchesCertificate, publicKeyFingerprint } from '../../crypto/inspect.js';
+import { publicKeyFingerprint } from '../../crypto/inspect.js';
 import { finding, pass } from '../outcome.js';
 import type { Check } from '../types.js';
 
@@ -11,8 +11,11 @@ export const keyCertMatch: Check = {
   async run(ctx) {
     const [key, cert] = await Promise.all([ctx.memo.key(), ctx.memo.cert()]);
     if (!key.ok || !cert.ok) return { status: 'skip', summary: 'needs both the key and the certificate' };
-    const details = [`key public-key fingerprint ${publicKeyFingerprint(key.parsed.key)}`, `certificate public-key fingerprint ${publicKeyFingerprint(cert.parsed.x509.publicKey)}`];
-    if (keyMatchesCertificate(key.parsed.key, cert.parsed.x509)) return pass(`${cert.path} carries this key's public key`, details);
+    // Same SPKI hash ⇔ same public key (what keyMatchesCertificate compares), computed once for the details too.
+    const keyPrint = publicKeyFingerprint(key.parsed.key);
+    const certPrint = publicKeyFingerprint(cert.parsed.x509.publicKey);
+    const details = [`key public-key fingerprint ${keyPrint}`, `certificate public-key fingerprint ${certPrint}`];
+    if (keyPrint === certPrint) return pass(`${cert.path} carries this key's public key`, details);
     return finding(ctx, 'fail', 'key-cert-mismatch', `${cert.path} was not made from this private key: Salesforce will answer "invalid assertion" if it holds this certificate`, {
       hint: 'Issue a certificate from this key (`sfjwt cert renew`) and upload it to the app, or use the key that matches the uploaded certificate.',
       command: 'sfjwt cert renew',
