@@ -7,7 +7,7 @@ import { uploadGuide } from '../certs/upload-guide.js';
 import { describeCertificate, keyMatchesCertificate, publicKeyFingerprint } from '../crypto/inspect.js';
 import { UsageError } from '../errors.js';
 import { updateConfig } from '../store/config-store.js';
-import { exists, writeFileAtomic, PUBLIC_FILE_MODE } from '../store/files.js';
+import { ensureDir, exists, writeFileAtomic, PUBLIC_FILE_MODE } from '../store/files.js';
 import { backUp } from '../store/key-files.js';
 import { keyPaths } from '../store/paths.js';
 
@@ -39,6 +39,7 @@ export const run: CommandHandler<CertRenewOptions> = async (options, ctx) => {
   // The old certificate first goes to the backup dir (0600), then the new one replaces it atomically.
   const backupDir = backupDirUnder(location.backupRoot, now);
   const [backupPath] = previous ? await backUp([certPath], backupDir) : [];
+  await ensureDir(path.dirname(certPath));
   await writeFileAtomic(certPath, certPem, PUBLIC_FILE_MODE);
   if (profile && profile.certPath !== certPath) {
     await updateConfig(ctx.configDir, (config) => {

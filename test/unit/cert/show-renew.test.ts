@@ -94,6 +94,18 @@ describe('cert renew', () => {
     });
   });
 
+  it('a certificate from another key is replaced by one for the key that signs, and the upload is required', async () => {
+    await withTempDir(async (home) => {
+      const profile = await writeProfile(home, 'prod', { key: pair.key, cert: other.cert });
+      const run = await cli(home, ['cert', 'renew', '-a', 'prod', '--json']);
+      expect(run.code, run.stderr).toBe(0);
+      const { result, warnings } = run.json();
+      expect(result).toMatchObject({ publicKeyUnchanged: false, uploadRequired: true });
+      expect(warnings.map((w: { code: string }) => w.code)).toEqual(['key-cert-mismatch']);
+      expect(modulus(await fs.readFile(profile.certPath!, 'utf8'))).toBe(modulus(pair.cert));
+    });
+  });
+
   it('an encrypted key: exit 2 naming the file, nothing on disk changed', async () => {
     await withTempDir(async (home) => {
       const profile = await writeProfile(home, 'prod', pair);
