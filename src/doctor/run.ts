@@ -119,6 +119,8 @@ export async function runChecks(checks: readonly Check[], ctx: CheckContext, sel
         }
         return result(check, outcome);
       } catch (error) {
+        // Ctrl-C is a cancellation (exit 130), not a crash of the check.
+        if (ctx.deps.signal.aborted) throw error;
         return result(check, {
           status: 'crash',
           summary: `crashed (${(error as Error)?.message ?? String(error)}): this is a bug in sfjwt, please report it`,

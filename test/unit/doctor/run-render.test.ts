@@ -199,3 +199,17 @@ describe('the renderer', () => {
     expect(lines).toContain('2 profiles: 1 ok, 0 with warnings, 1 failing.');
   });
 });
+
+describe('cancellation', () => {
+  it('Ctrl-C during a check propagates instead of being reported as a crash', async () => {
+    const controller = new AbortController();
+    const settings = settingsFrom({});
+    const deps = { ...testDeps(), signal: controller.signal };
+    const context: CheckContext = { deps, settings, memo: createMemo(settings, deps, shared()) };
+    const check = fake('waits', async () => {
+      controller.abort();
+      throw new Error('aborted');
+    });
+    await expect(runChecks([check], context, { offline: true })).rejects.toThrow('aborted');
+  });
+});
