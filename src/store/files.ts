@@ -20,13 +20,47 @@ export async function exists(file: string): Promise<boolean> {
   }
 }
 
+/** Signal 0 checks existence only; EPERM means it exists but belongs to someone else. */
+export function pidIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** `.<name>.<8 hex: writer pid><12 hex: random>.tmp`: the pid tells a dead writer's leftover apart. */
+function tempName(file: string): string {
+  return `.${path.basename(file)}.${process.pid.toString(16).padStart(8, '0')}${randomBytes(6).toString('hex')}.tmp`;
+}
+
+const STALE_TEMP_MS = 3600_000;
+
+/** Removes temp files of `file` left by a writer killed mid-write (dead pid, or older than an hour). */
+async function removeStaleTemps(file: string): Promise<void> {
+  const dir = path.dirname(file);
+  const prefix = `.${path.basename(file)}.`;
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const id = name.slice(prefix.length, -'.tmp'.length);
+    if (!/^[0-9a-f]{12}([0-9a-f]{8})?$/.test(id)) continue;
+    const pid = id.length === 20 ? Number.parseInt(id.slice(0, 8), 16) : undefined;
+    const temp = path.join(dir, name);
+    const old = await fs.stat(temp).then((s) => Date.now() - s.mtimeMs > STALE_TEMP_MS, () => false);
+    if (old || (pid !== undefined && pid !== process.pid && !pidIsAlive(pid))) await fs.rm(temp, { force: true });
+  }
+}
+
 /**
  * Temp file (created with the final mode, so a private key is never readable by others, not even
  * for a moment) + fsync + rename: a crash or Ctrl-C leaves the old file or the new one, never half.
+ * A temp file left by a writer that was killed is removed by the next successful write.
  */
 export async function writeFileAtomic(file: string, data: string | Buffer, mode: number): Promise<void> {
   const dir = path.dirname(file);
-  const temp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = path.join(dir, tempName(file));
   const handle = await fs.open(temp, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY, mode);
   try {
     await handle.writeFile(data);
@@ -43,6 +77,7 @@ export async function writeFileAtomic(file: string, data: string | Buffer, mode:
     await fs.rm(temp, { force: true });
     throw error;
   }
+  await removeStaleTemps(file);
 }
 
 export async function readTextIfExists(file: string): Promise<string | undefined> {
