@@ -76,10 +76,11 @@ export async function listBackups(root: string, now: Date): Promise<Backup[]> {
     const dir = path.join(root, name);
     if (!(await fs.stat(dir)).isDirectory()) continue;
     const files: BackupFile[] = [];
-    for (const entry of (await fs.readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
-      if (!entry.isFile()) continue;
-      const file = path.join(dir, entry.name);
-      files.push(describeBackupFile(entry.name, file, await fs.readFile(file, 'utf8').catch(() => ''), now));
+    // archiveFiles puts same-named files in numbered subfolders: list those too ("2/server.key").
+    for (const name of (await fs.readdir(dir, { recursive: true })).sort()) {
+      const file = path.join(dir, name);
+      if (!(await fs.stat(file)).isFile()) continue;
+      files.push(describeBackupFile(name, file, await fs.readFile(file, 'utf8').catch(() => ''), now));
     }
     backups.push({ time: backupTime(name), dir, files });
   }

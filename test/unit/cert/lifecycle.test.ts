@@ -3,7 +3,7 @@ import path from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { archiveFiles } from '../../../src/certs/archive.js';
-import { backupTime, describeBackupFile } from '../../../src/certs/backups.js';
+import { backupTime, describeBackupFile, listBackups } from '../../../src/certs/backups.js';
 import { backupDirUnder } from '../../../src/certs/locate.js';
 import { promotePendingPair, readPendingPair } from '../../../src/certs/pending.js';
 import { subjectAttribute } from '../../../src/certs/renew.js';
@@ -41,6 +41,8 @@ describe('backups', () => {
       expect(await fs.readFile(copies[0]!, 'utf8')).toBe(a.key);
       expect(await fs.readFile(copies[1]!, 'utf8')).toBe(b.key);
       for (const copy of copies) expect(await modeOf(copy)).toBe(0o600);
+      const listed = (await listBackups(dir, new Date())).find((b) => b.dir === path.join(dir, 'backup'));
+      expect(listed!.files.map((f) => `${f.name} ${f.kind}`)).toEqual([`${path.join('2', 'server.key')} key`, 'server.key key']);
     });
   });
 
