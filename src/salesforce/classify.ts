@@ -262,10 +262,13 @@ const ERROR_FIELD = new RegExp(String.raw`["']error["']\s*:\s*${QUOTED}`, 'g');
 const DESCRIPTION_FIELD = new RegExp(String.raw`["']error_description["']\s*:\s*${QUOTED}`, 'g');
 const CLI_AUDIENCE = /\[audience=(\S+) login=(\S+?)\]/;
 
+/** The line around `index`, at most ~1000 characters each side (a 1 MB log on one line stays linear). */
 function lineAround(text: string, index: number): string {
-  const start = text.lastIndexOf('\n', index) + 1;
-  const end = text.indexOf('\n', index);
-  return text.slice(start, end === -1 ? undefined : end).trim();
+  const from = Math.max(0, index - 1000);
+  const start = from + text.slice(from, index).lastIndexOf('\n') + 1;
+  const ahead = text.slice(index, index + 1000);
+  const end = ahead.indexOf('\n');
+  return text.slice(start, index + (end === -1 ? ahead.length : end)).trim();
 }
 
 function unescape(value: string): string {
@@ -285,12 +288,20 @@ export function explainErrorText(text: string): ExplainedText {
   // 1. Structured `error` fields (JSON or Python repr), each with the nearest following description.
   const descriptions = [...text.matchAll(DESCRIPTION_FIELD)].map((m) => ({ index: m.index, end: m.index + m[0].length, value: unescape(m[2] ?? '') }));
   const usedDescriptions = new Set<number>();
+  let nearFrom = 0; // descriptions before this one are too far behind every later error field
   for (const match of text.matchAll(ERROR_FIELD)) {
     const error = unescape(match[2] ?? '');
     const start = match.index;
     let end = start + match[0].length;
     // The description of the same object: within the next/previous ~400 characters, not used yet.
-    const at = descriptions.findIndex((d, i) => !usedDescriptions.has(i) && Math.abs(d.index - start) < 400);
+    while (nearFrom < descriptions.length && descriptions[nearFrom]!.index <= start - 400) nearFrom += 1;
+    let at = -1;
+    for (let i = nearFrom; i < descriptions.length && descriptions[i]!.index < start + 400; i++) {
+      if (!usedDescriptions.has(i)) {
+        at = i;
+        break;
+      }
+    }
     const description = at === -1 ? undefined : descriptions[at];
     if (description) usedDescriptions.add(at);
     if (description) end = Math.max(end, description.end);
@@ -305,7 +316,9 @@ export function explainErrorText(text: string): ExplainedText {
   });
 
   // 2. Known phrases anywhere else.
-  const isCovered = (index: number) => covered.some(([from, to]) => index >= from && index < to);
+  const mask = new Uint8Array(text.length);
+  for (const [from, to] of covered) mask.fill(1, from, to);
+  const isCovered = (index: number) => mask[index] === 1;
   for (const [code, pattern] of PHRASES) {
     for (const match of text.matchAll(pattern)) {
       if (isCovered(match.index)) continue;
@@ -320,25 +333,26 @@ export function explainErrorText(text: string): ExplainedText {
 
   hits.sort((a, b) => a.index - b.index);
   const matches: ExplainedError[] = [];
+  const byKey = new Map<string, ExplainedError>(); // same code, description and CLI suffix: counted once
   for (const hit of hits) {
     const excerpt = lineAround(text, hit.index);
     const cli = CLI_AUDIENCE.exec(excerpt);
-    const descriptionKey = (hit.description ?? '').toLowerCase();
-    const same = matches.find(
-      (m) => m.code === hit.code && (m.errorDescription ?? '').toLowerCase() === descriptionKey && m.audience === cli?.[1] && m.loginUrl === cli?.[2],
-    );
+    const key = [hit.code, (hit.description ?? '').toLowerCase(), cli?.[1] ?? '', cli?.[2] ?? '', cli ? 'cli' : ''].join('\u0000');
+    const same = byKey.get(key);
     if (same) {
       same.count += 1;
       continue;
     }
-    matches.push({
+    const match: ExplainedError = {
       code: hit.code,
       error: hit.error,
       errorDescription: hit.description,
       count: 1,
       excerpt: excerpt.length > 300 ? `${excerpt.slice(0, 297)}...` : excerpt,
       ...(cli ? { audience: cli[1], loginUrl: cli[2] } : {}),
-    });
+    };
+    byKey.set(key, match);
+    matches.push(match);
   }
   const codes: FindingCode[] = [];
   for (const match of matches) if (!codes.includes(match.code)) codes.push(match.code);
