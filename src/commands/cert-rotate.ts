@@ -1,6 +1,6 @@
 import type { CommandContext, CommandHandler } from '../command.js';
 import { generateKeyPairFiles } from './cert-generate.js';
-import { verifyCredentials, warnAboutSkew } from './verify.js';
+import { verifyCredentials, warnAboutSkew } from '../core/verification.js';
 import { pendingDir, promotePendingPair, readPendingPair } from '../certs/pending.js';
 import { subjectAttribute } from '../certs/renew.js';
 import { readCertFile } from '../certs/read.js';

@@ -1,6 +1,6 @@
 import type { CommandHandler } from '../command.js';
 import { resolveCredentials, type CredentialFlags } from '../core/credentials.js';
-import { failureError, rememberSuccess, verifyCredentials } from './verify.js';
+import { failureError, rememberSuccess, verifyCredentials } from '../core/verification.js';
 
 /**
  * Prints just the access token (for `$(sfjwt token)`). Tokens are never written to disk; each run is

@@ -1,7 +1,7 @@
 import type { CommandContext, CommandOutcome } from '../command.js';
 import { validateUsername, type Credentials } from '../core/credentials.js';
 import { CancelledError } from '../errors.js';
-import { failureError, rememberSuccess, warnAboutSkew } from '../commands/verify.js';
+import { failureError, rememberSuccess, verifyCredentials, warnAboutSkew } from '../core/verification.js';
 import { audienceMatrix } from '../salesforce/audience-matrix.js';
 import { normalizeLoginUrl } from '../salesforce/login-url.js';
 import { readConfig, updateConfig } from '../store/config-store.js';
@@ -20,7 +20,7 @@ import { keyStep } from './steps/key.js';
 import { renderPlan, renderSummary } from './steps/next-steps.js';
 import { orgStep, parseLoginUrl } from './steps/org.js';
 import { policiesStep } from './steps/policies.js';
-import { INTERACTIVE_WAIT_SECONDS, verifyWithCountdown } from './steps/verify.js';
+export const INTERACTIVE_WAIT_SECONDS = 600;
 
 export const STEPS: readonly Step[] = [orgStep, keyStep, appStep, policiesStep, accessStep, consumerKeyStep];
 
@@ -284,7 +284,7 @@ export async function runWizard(ctx: WizardContext, config: ConfigDocument): Pro
 
   ctx.verifying = true;
   const creds = credentialsFor(ctx, profile, saved);
-  const outcome = await verifyWithCountdown(cmd, creds, waitSeconds);
+  const outcome = await verifyCredentials(cmd, creds, waitSeconds);
   warnAboutSkew(cmd, outcome.ok ? outcome.result.clockSkewSeconds : outcome.clockSkewSeconds);
   if (!outcome.ok) {
     if (!cmd.globals.json) {

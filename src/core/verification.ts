@@ -1,0 +1,111 @@
+import type { CommandContext } from '../command.js';
+import { CliError } from '../errors.js';
+import { runVerification, type VerificationEvent, type VerificationOutcome } from '../salesforce/verify.js';
+import { updateConfig } from '../store/config-store.js';
+import { recordVerification } from '../store/profile.js';
+import { formatDuration, verificationProgress } from '../ui/verification.js';
+import { loadKey, type Credentials } from './credentials.js';
+
+const SKEW_WARNING_SECONDS = 30;
+
+/**
+ * The verification exchange (audience matrix, identity, API) with the propagation wait: retryable
+ * failures are retried up to `waitSeconds`, and on a terminal the wait between rounds is a live
+ * countdown showing the last error. The narration is the shared one from ui/verification.ts.
+ */
+export async function verifyCredentials(
+  cmd: CommandContext,
+  creds: Credentials,
+  waitSeconds: number,
+  narrateProgress = true,
+): Promise<VerificationOutcome> {
+  const { deps, ui } = cmd;
+  const key = await loadKey(cmd, creds);
+  const narrate = narrateProgress ? verificationProgress(ui, cmd.globals.verbose) : () => undefined;
+  let lastError = '';
+  let waiting: { remainingSeconds: number } | undefined;
+  const onProgress = (event: VerificationEvent) => {
+    narrate(event);
+    if (event.type === 'attempt' && event.attempt.outcome !== 'ok') lastError = `${event.attempt.outcome}: ${event.message}`;
+    if (event.type === 'waiting') waiting = { remainingSeconds: event.remainingSeconds };
+  };
+  // Only the propagation wait (announced by a 'waiting' event) ticks; HTTP retries sleep silently.
+  const live = narrateProgress && deps.stderr.isTTY && !deps.env.CI && !cmd.globals.json;
+  const sleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
+    const current = waiting;
+    waiting = undefined;
+    if (!current || !live || ms < 1000) return deps.sleep(ms, signal);
+    const ends = deps.now().getTime() + ms;
+    const text = (left: number) =>
+      `Retrying in ${Math.ceil(left / 1000)} s (${formatDuration(Math.max(0, current.remainingSeconds - Math.round((ms - left) / 1000)))} left of the wait; Ctrl-C to stop). Last error: ${lastError}`;
+    const spinner = ui.spinner(text(ms));
+    try {
+      for (let left = ms; left > 0; left = ends - deps.now().getTime()) {
+        await deps.sleep(Math.min(1000, left), signal);
+        spinner.update(text(Math.max(0, ends - deps.now().getTime())));
+      }
+    } finally {
+      spinner.stop();
+    }
+  };
+  if (narrateProgress) ui.step(`Requesting a token for ${creds.username} at ${creds.loginUrl}${waitSeconds > 0 ? ` (retrying propagation errors for up to ${formatDuration(waitSeconds)})` : ''}`);
+  return runVerification({
+    http: deps.http,
+    now: deps.now,
+    sleep,
+    signal: deps.signal,
+    loginUrl: creds.loginUrl,
+    orgKind: creds.orgKind,
+    appKind: creds.appKind,
+    clientId: creds.clientId,
+    username: creds.username,
+    privateKey: key.key,
+    ...(creds.fixedAudience ? { fixedAudience: creds.fixedAudience } : {}),
+    ...(creds.remembered ? { remembered: creds.remembered } : {}),
+    timeoutMs: creds.timeoutMs,
+    waitSeconds,
+    onProgress,
+  });
+}
+
+export function failureError(outcome: Extract<VerificationOutcome, { ok: false }>, partial: Record<string, unknown>): CliError {
+  return new CliError(outcome.code, outcome.message, {
+    hint: outcome.hint,
+    causes: outcome.finding.causes,
+    fixes: outcome.finding.fixes,
+    setupUrl: outcome.finding.setupUrl,
+    result: partial,
+  });
+}
+
+export async function rememberSuccess(ctx: CommandContext, creds: Credentials, outcome: Extract<VerificationOutcome, { ok: true }>): Promise<void> {
+  const profile = creds.profile;
+  if (!profile || !outcome.result.organizationId || !outcome.result.userId) return;
+  await updateConfig(ctx.configDir, (config) => {
+    const current = config.profiles[profile.alias];
+    if (!current) return config;
+    return {
+      ...config,
+      profiles: {
+        ...config.profiles,
+        [profile.alias]: recordVerification(current, {
+          loginUrl: outcome.result.loginUrl,
+          audience: outcome.result.audience,
+          organizationId: outcome.result.organizationId!,
+          userId: outcome.result.userId!,
+          instanceUrl: outcome.result.instanceUrl,
+          time: ctx.deps.now(),
+        }),
+      },
+    };
+  });
+}
+
+export function warnAboutSkew(ctx: CommandContext, skew: number | null): void {
+  if (skew !== null && Math.abs(skew) > SKEW_WARNING_SECONDS) {
+    ctx.warn(
+      'clock-skew',
+      `this machine's clock is ${Math.abs(skew)} s ${skew > 0 ? 'behind' : 'ahead of'} the server's; assertions expire ${180} s after signing, so sync the clock (NTP)`,
+    );
+  }
+}
