@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
-import { X509Certificate } from 'node:crypto';
 import type { CommandContext, CommandHandler } from '../command.js';
+import { describeCertificate } from '../crypto/inspect.js';
 import { chosenAlias, requireProfile } from '../core/select-profile.js';
 import { UsageError } from '../errors.js';
 import { readConfig, updateConfig } from '../store/config-store.js';
@@ -12,13 +12,10 @@ export interface ProfileView extends Profile {
   isDefault: boolean;
 }
 
-const DAY_MS = 86_400_000;
-
 async function certDaysLeft(profile: Profile, now: Date): Promise<number | null> {
   if (!profile.certPath) return null;
   try {
-    const cert = new X509Certificate(await fs.readFile(profile.certPath));
-    return Math.floor((Date.parse(cert.validTo) - now.getTime()) / DAY_MS);
+    return describeCertificate(await fs.readFile(profile.certPath, 'utf8'), now).daysLeft;
   } catch {
     return null;
   }
