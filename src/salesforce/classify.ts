@@ -185,6 +185,8 @@ export function classifyTransportError(error: TransportError): TransportClassifi
         hint = /refused the credentials/.test(error.message)
           ? 'Check the user name and password in the proxy URL (URL-encode special characters, e.g. @ as %40).'
           : 'Put the credentials in the proxy URL: HTTPS_PROXY=http://user:password@host:port (URL-encode special characters, e.g. @ as %40).';
+      } else if (errno === 'PROXY_REFUSED' && /HTTP 50[234]\b/.test(error.message)) {
+        hint = 'The proxy could not reach the host: check the spelling of the My Domain name in the login URL, or the proxy\'s own network.';
       } else if (errno === 'PROXY_REFUSED') {
         hint = 'The proxy does not allow this host: ask for it to be allowed, or list it in NO_PROXY if it is reachable directly.';
       } else if (errno === 'PROXY_URL_INVALID') {

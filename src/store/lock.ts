@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CliError, UsageError } from '../errors.js';
 import { ensureDir, pidIsAlive, PRIVATE_FILE_MODE } from './files.js';
+import { configFile, validateAlias } from './paths.js';
 
 export { pidIsAlive };
 
@@ -35,8 +36,14 @@ export const DEFAULT_LOCK_WAIT_MS = 2000;
 /** A lock file that stays empty or unparsable this long was left by a crash between create and write. */
 const TORN_LOCK_MS = 5000;
 
+/** `<configDir>/locks/<alias>.lock`; the alias is validated (it becomes a file name). */
 export function lockFile(configDir: string, alias: string): string {
-  return path.join(configDir, 'locks', `${alias}.lock`);
+  return path.join(configDir, 'locks', `${validateAlias(alias)}.lock`);
+}
+
+/** The config-wide lock: a leading dot, which no alias can have. */
+export function configLockFile(configDir: string): string {
+  return path.join(configDir, 'locks', '.config.lock');
 }
 
 function parseHolder(text: string): LockHolder | undefined {
@@ -95,9 +102,9 @@ async function breakStaleLock(file: string, seenText: string): Promise<void> {
   await fs.rm(aside, { force: true });
 }
 
-function busyError(file: string, alias: string, holder: LockHolder | undefined): CliError {
+function busyError(file: string, what: string, holder: LockHolder | undefined): CliError {
   const who = holder ? `another sfjwt (pid ${holder.pid}${holder.host && holder.host !== os.hostname() ? ` on ${holder.host}` : ''})` : 'another sfjwt';
-  return new CliError('usage', `${who} is changing profile ${alias}; wait for it or remove ${file} if it is stale`, {
+  return new CliError('usage', `${who} is changing ${what}; wait for it or remove ${file} if it is stale`, {
     hint: holder?.startedAt ? `the lock was taken at ${holder.startedAt}` : undefined,
   });
 }
@@ -112,7 +119,18 @@ const heldHere = new AsyncLocalStorage<ReadonlySet<string>>();
  * The lock is removed afterwards, whatever `fn` does (a SIGKILL leaves it behind, as stale).
  */
 export async function withAliasLock<T>(configDir: string, alias: string, fn: () => Promise<T>, options: AliasLockOptions = {}): Promise<T> {
-  const file = lockFile(configDir, alias);
+  return withLock(lockFile(configDir, alias), `profile ${alias}`, fn, options);
+}
+
+/**
+ * The same for config.json as a whole: a read-modify-write (updateConfig) by two processes at once
+ * would otherwise lose one of the changes, even for different profiles.
+ */
+export async function withConfigLock<T>(configDir: string, fn: () => Promise<T>, options: AliasLockOptions = {}): Promise<T> {
+  return withLock(configLockFile(configDir), configFile(configDir), fn, options);
+}
+
+async function withLock<T>(file: string, what: string, fn: () => Promise<T>, options: AliasLockOptions): Promise<T> {
   const outer = heldHere.getStore();
   if (outer?.has(file)) return fn();
   const wait = options.wait ?? DEFAULT_LOCK_WAIT_MS;
@@ -126,7 +144,7 @@ export async function withAliasLock<T>(configDir: string, alias: string, fn: () 
     token: randomBytes(8).toString('hex'),
   };
   try {
-    await acquire(file, alias, self, { wait, pollMs, isAlive });
+    await acquire(file, what, self, { wait, pollMs, isAlive });
   } catch (error) {
     if (error instanceof CliError) throw error;
     throw new UsageError(`cannot take the lock ${file}: ${(error as Error).message}`, `check that ${path.dirname(file)} is yours and writable`);
@@ -141,7 +159,7 @@ export async function withAliasLock<T>(configDir: string, alias: string, fn: () 
 
 async function acquire(
   file: string,
-  alias: string,
+  what: string,
   self: LockHolder,
   options: { wait: number; pollMs: number; isAlive: (pid: number) => boolean },
 ): Promise<void> {
@@ -158,7 +176,7 @@ async function acquire(
       await breakStaleLock(file, seen.text);
       continue;
     }
-    if (Date.now() >= deadline) throw busyError(file, alias, seen.holder);
+    if (Date.now() >= deadline) throw busyError(file, what, seen.holder);
     await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, Math.max(1, deadline - Date.now()))));
   }
 }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyMatchesCertificate } from '../../src/crypto/inspect.js';
 import { CliError } from '../../src/errors.js';
 import { writeFileAtomic } from '../../src/store/files.js';
-import { lockFile, withAliasLock } from '../../src/store/lock.js';
+import { configLockFile, lockFile, withAliasLock, withConfigLock } from '../../src/store/lock.js';
 import { BIN, ROOT, runCli } from '../helpers/cli.js';
 import { makeTempDir, modeOf } from '../helpers/temp-dir.js';
 
@@ -229,6 +229,24 @@ describe('withAliasLock: one sfjwt at a time changes a profile', () => {
       exitCode: 1,
       message: `another sfjwt (pid ${process.pid}) is changing profile prod; wait for it or remove ${lockFile(configDir, 'prod')} if it is stale`,
     });
+  });
+
+  it('the config-wide lock names config.json; an alias that is not a file name is refused (exit 2)', async () => {
+    const configDir = path.join(dir, 'cfg-config');
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // Locks nest within one operation (config → profile → config again)...
+    const first = withConfigLock(configDir, () => withAliasLock(configDir, 'prod', () => withConfigLock(configDir, () => held), { wait: 0 }));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // ...while another operation waits, then gives up.
+    const error = await withConfigLock(configDir, async () => 'ran', { wait: 20, pollMs: 5 }).catch((e: unknown) => e);
+    release();
+    await first;
+    expect(error).toMatchObject({
+      exitCode: 1,
+      message: `another sfjwt (pid ${process.pid}) is changing ${path.join(configDir, 'config.json')}; wait for it or remove ${configLockFile(configDir)} if it is stale`,
+    });
+    await expect(withAliasLock(configDir, '../prod', async () => 'ran')).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('invalid alias "../prod"') });
   });
 
   it('nested use on the same alias does not deadlock; the lock is released when fn throws', async () => {

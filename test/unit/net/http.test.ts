@@ -112,6 +112,8 @@ describe('classifyTransportError hints for the common corporate-network failures
     [new TransportError('tls', 'self-signed certificate', 'DEPTH_ZERO_SELF_SIGNED_CERT'), 'tls-error', /NODE_EXTRA_CA_CERTS/],
     [new TransportError('proxy', 'bad', 'PROXY_URL_INVALID'), 'network-error', /http:\/\/ proxy URL/],
     [new TransportError('proxy', 'x', 'ECONNREFUSED'), 'network-error', /proxy address/],
+    [new TransportError('proxy', 'the proxy http://p:1 (HTTPS_PROXY) refused to open a tunnel to acme.my.salesforce.com (HTTP 502)', 'PROXY_REFUSED'), 'network-error', /could not reach the host: check the spelling of the My Domain/],
+    [new TransportError('proxy', 'the proxy http://p:1 (HTTPS_PROXY) refused to open a tunnel to acme.my.salesforce.com (HTTP 403)', 'PROXY_REFUSED'), 'network-error', /does not allow this host/],
   ])('%s', (error, outcome, hint) => {
     const classified = classifyTransportError(error);
     expect(classified.outcome).toBe(outcome);
