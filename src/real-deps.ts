@@ -15,7 +15,14 @@ export function createRealDeps(signal: AbortSignal): Deps {
     async openUrl(url) {
       const { default: open } = await import('open');
       const child = await open(url, { wait: false });
-      child.on('error', () => undefined);
+      // A missing opener fails asynchronously: report it so the caller can say "open it yourself".
+      if (child.pid === undefined) {
+        await new Promise<void>((resolve, reject) => {
+          child.once('error', reject);
+          child.once('spawn', () => resolve());
+          setTimeout(resolve, 1000).unref();
+        });
+      }
       child.unref();
     },
     sleep,
@@ -24,7 +31,13 @@ export function createRealDeps(signal: AbortSignal): Deps {
     homedir: os.homedir(),
     platform: process.platform,
     stdout: { write: (s) => void process.stdout.write(s), isTTY: Boolean(process.stdout.isTTY) },
-    stderr: { write: (s) => void process.stderr.write(s), isTTY: Boolean(process.stderr.isTTY) },
+    stderr: {
+      write: (s) => void process.stderr.write(s),
+      isTTY: Boolean(process.stderr.isTTY),
+      get columns() {
+        return process.stderr.columns;
+      },
+    },
     stdinIsTTY: Boolean(process.stdin.isTTY),
     signal,
   };

@@ -23,11 +23,21 @@ export async function verifyCredentials(
   const key = await loadKey(cmd, creds);
   const narrate = narrateProgress ? verificationProgress(ui, cmd.globals.verbose) : () => undefined;
   let lastError = '';
+  let round = 0;
+  const roundMessages = new Map<string, string>();
   let waiting: { remainingSeconds: number } | undefined;
   const onProgress = (event: VerificationEvent) => {
     narrate(event);
-    if (event.type === 'attempt' && event.attempt.outcome !== 'ok') lastError = `${event.attempt.outcome}: ${event.message}`;
-    if (event.type === 'waiting') waiting = { remainingSeconds: event.remainingSeconds };
+    if (event.type === 'attempt-start' && event.round !== round) {
+      round = event.round;
+      roundMessages.clear();
+    }
+    if (event.type === 'attempt' && event.attempt.outcome !== 'ok') roundMessages.set(event.attempt.outcome, event.message);
+    if (event.type === 'waiting') {
+      // Show the round's most informative failure (the one the wait is for), not merely the last one.
+      lastError = `${event.code}: ${roundMessages.get(event.code) ?? ''}`;
+      waiting = { remainingSeconds: event.remainingSeconds };
+    }
   };
   // Only the propagation wait (announced by a 'waiting' event) ticks; HTTP retries sleep silently.
   const live = narrateProgress && deps.stderr.isTTY && !deps.env.CI && !cmd.globals.json;

@@ -4,6 +4,8 @@ import { symbolsFor, type Symbols } from './symbols.js';
 export interface Out {
   write(text: string): void;
   isTTY: boolean;
+  /** Terminal width, when a terminal. */
+  columns?: number;
 }
 
 export interface Narrator {
@@ -59,7 +61,12 @@ export function createNarrator(options: NarratorOptions): Narrator {
       const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
       let frame = 0;
       let current = text;
-      const render = () => options.stderr.write(`\r\x1b[2K${color.cyan(frames[frame++ % frames.length])} ${current}`);
+      // One terminal line at most: `\r` + erase-line cannot clean up a line that wrapped.
+      const fit = (text: string) => {
+        const width = (options.stderr.columns ?? 80) - 3;
+        return text.length > width ? `${text.slice(0, width - 1)}…` : text;
+      };
+      const render = () => options.stderr.write(`\r\x1b[2K${color.cyan(frames[frame++ % frames.length])} ${fit(current)}`);
       render();
       const timer = setInterval(render, 80);
       timer.unref();

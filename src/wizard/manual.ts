@@ -9,7 +9,7 @@ export async function openPage(ctx: WizardContext, url: string | undefined, agai
   ctx.lastOpened = url;
   try {
     await ctx.cmd.deps.openUrl(url);
-    ctx.cmd.ui.info(ctx.cmd.ui.color.dim('  (opened in your browser)'));
+    ctx.cmd.ui.info(ctx.cmd.ui.color.dim('  (sent to your browser; if nothing opened, use the Page link above)'));
   } catch {
     ctx.cmd.ui.warn(`could not open a browser: open ${url} yourself`);
   }
