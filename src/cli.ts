@@ -6,6 +6,12 @@ import { UsageError, type ExitCode } from './errors.js';
 
 type Loader = () => Promise<{ run: CommandHandler<any> }>;
 
+/** Commands that change a profile's files run under its lock (see core/locking.ts). */
+async function locked(module: Promise<{ run: CommandHandler<any> }>, explicitOnly = false): Promise<{ run: CommandHandler<any> }> {
+  const [{ run }, { lockingProfile }] = await Promise.all([module, import('./core/locking.js')]);
+  return { run: lockingProfile(run, explicitOnly) };
+}
+
 /** The package's version, found by walking up from this file (src/, dist/ or a bundled chunk). */
 function packageVersion(): string {
   const require = createRequire(import.meta.url);
@@ -107,7 +113,7 @@ export function createProgram({ deps, setExitCode }: ProgramHooks): Command {
     .option('--days <n>', 'certificate validity in days', parseInteger('--days', 1, 36500), 730)
     .option('--cn <name>', 'certificate common name')
     .option('--force', 'replace existing files (backed up first)', false)
-    .action(action('cert generate', () => import('./commands/cert-generate.js')));
+    .action(action('cert generate', () => locked(import('./commands/cert-generate.js'), true)));
   cert
     .command('show')
     .description('subject, serial, validity, days left, key size, fingerprint, key/cert match')
@@ -121,7 +127,7 @@ export function createProgram({ deps, setExitCode }: ProgramHooks): Command {
     .option('--days <n>', 'validity in days', parseInteger('--days', 1, 36500), 730)
     .option('--key <file>', 'private key file (default: the profile\'s)')
     .option('--cert <file>', 'certificate file to replace (default: the profile\'s)')
-    .action(action('cert renew', () => import('./commands/cert-renew.js')));
+    .action(action('cert renew', () => locked(import('./commands/cert-renew.js'))));
   cert
     .command('rotate')
     .description('new key and certificate; verified before the old pair is archived')
@@ -130,7 +136,7 @@ export function createProgram({ deps, setExitCode }: ProgramHooks): Command {
     .option('--wait <seconds>', 'propagation wait for the verification (default 600 interactive)', parseInteger('--wait', 0, 3600))
     .option('--timeout <seconds>', 'per-request timeout', parseInteger('--timeout', 1, 600))
     .option('--no-open', 'never open a browser')
-    .action(action('cert rotate', () => import('./commands/cert-rotate.js')));
+    .action(action('cert rotate', () => locked(import('./commands/cert-rotate.js'))));
   cert
     .command('import')
     .description('bring an existing key (PEM, PKCS#12 or JKS) into a profile')
@@ -142,7 +148,7 @@ export function createProgram({ deps, setExitCode }: ProgramHooks): Command {
     .option('--key-alias <name>', 'entry to take from a keystore with several')
     .option('--days <n>', 'validity of a certificate made from the key', parseInteger('--days', 1, 36500), 730)
     .option('--force', 'replace the profile\'s existing key files (backed up first)', false)
-    .action(action('cert import', () => import('./commands/cert-import.js')));
+    .action(action('cert import', () => locked(import('./commands/cert-import.js'))));
 
   program
     .command('init')
@@ -198,7 +204,7 @@ export function createProgram({ deps, setExitCode }: ProgramHooks): Command {
     .command('remove')
     .description('remove a profile (key files are kept unless --delete-keys)')
     .option('--delete-keys', 'also delete its key directory', false)
-    .action(action('profiles remove', () => import('./commands/profiles.js').then((m) => ({ run: m.runRemove }))));
+    .action(action('profiles remove', () => locked(import('./commands/profiles.js').then((m) => ({ run: m.runRemove })))));
   profiles
     .command('default')
     .description('make a profile the default')

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { CommandHandler } from '../command.js';
 import { describeCertificate } from '../crypto/inspect.js';
+import { CancelledError } from '../errors.js';
 import { generateRsaKeyPair, type RsaKeySize } from '../crypto/keys.js';
 import { writeKeyPair } from '../store/key-files.js';
 import { backupDir, keyDir, keyPaths, validateAlias } from '../store/paths.js';
@@ -34,6 +35,8 @@ export async function generateKeyPairFiles(input: {
   backupDir: string;
   now: Date;
   random: (n: number) => Uint8Array;
+  /** Ctrl-C before the files are written: nothing is written. */
+  signal?: AbortSignal;
 }): Promise<GeneratedPair> {
   // Start the prime search first; load the certificate code (node-forge's ASN.1) while it runs.
   const [pair, { createSelfSignedCertificate }] = await Promise.all([generateRsaKeyPair(input.keySize), import('../crypto/cert.js')]);
@@ -44,6 +47,7 @@ export async function generateKeyPairFiles(input: {
     now: input.now,
     random: input.random,
   });
+  if (input.signal?.aborted) throw new CancelledError('Cancelled; nothing was written.');
   const files = keyPaths(input.dir);
   const { backedUp } = await writeKeyPair({ ...files, keyPem: pair.privateKeyPem, certPem, force: input.force, backupDir: input.backupDir });
   const described = describeCertificate(certPem, input.now);
@@ -79,6 +83,7 @@ export const run: CommandHandler<CertGenerateOptions> = async (options, ctx) => 
       backupDir: validAlias && !options.outDir ? backupDir(ctx.configDir, validAlias, now) : path.join(dir, 'backup', now.toISOString().replace(/[:.]/g, '-')),
       now,
       random: ctx.deps.random,
+      signal: ctx.deps.signal,
     });
   } finally {
     spinner.stop();

@@ -1,5 +1,6 @@
 import type { CommandHandler } from '../command.js';
 import { CancelledError } from '../errors.js';
+import { withAliasLock } from '../store/lock.js';
 import type { InitOptions, WizardContext } from '../wizard/context.js';
 import { cancelMessage, createWizard, resolveAlias, runWizard } from '../wizard/run.js';
 
@@ -10,9 +11,13 @@ export const run: CommandHandler<InitOptions> = async (options, cmd) => {
   let ctx: WizardContext | undefined;
   try {
     const alias = await resolveAlias(cmd);
-    const created = await createWizard(cmd, options, alias);
-    ctx = created.ctx;
-    return await runWizard(ctx, created.config);
+    // A dry run writes nothing, so it needs no lock; a real run must not interleave with another on the alias.
+    const wizard = async () => {
+      const created = await createWizard(cmd, options, alias);
+      ctx = created.ctx;
+      return runWizard(ctx, created.config);
+    };
+    return await (options.dryRun ? wizard() : withAliasLock(cmd.configDir, alias, wizard));
   } catch (error) {
     if (error instanceof CancelledError || cmd.deps.signal.aborted) throw new CancelledError(cancelMessage(ctx));
     throw error;

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import { UsageError } from '../errors.js';
 import { ensureDir, readTextIfExists, writeFileAtomic, PRIVATE_FILE_MODE } from './files.js';
+import { withConfigLock } from './lock.js';
 import { configFile } from './paths.js';
 import { ConfigShapeError, emptyConfig, validateConfig, type ConfigDocument } from './profile.js';
 
@@ -45,7 +46,11 @@ export async function updateConfig(
   configDir: string,
   change: (config: ConfigDocument) => ConfigDocument,
 ): Promise<ConfigDocument> {
-  const next = change(await readConfig(configDir));
-  await writeConfig(configDir, next);
-  return next;
+  // Two processes saving at once (parallel `verify` runs) must not lose one another's update.
+  await ensureDir(configDir);
+  return withConfigLock(configDir, async () => {
+    const next = change(await readConfig(configDir));
+    await writeConfig(configDir, next);
+    return next;
+  });
 }

@@ -74,6 +74,11 @@ async function tryCreate(file: string, holder: LockHolder): Promise<boolean> {
     handle = await fs.open(file, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY, PRIVATE_FILE_MODE);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    // The locks dir was removed by a holder releasing the last lock: recreate it and try again.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      await ensureDir(path.dirname(file));
+      return false;
+    }
     throw error;
   }
   try {
@@ -153,7 +158,11 @@ async function withLock<T>(file: string, what: string, fn: () => Promise<T>, opt
     return await heldHere.run(new Set([...(outer ?? []), file]), fn);
   } finally {
     const current = await readHolder(file).catch(() => undefined);
-    if (current?.holder?.token === self.token) await fs.rm(file, { force: true });
+    if (current?.holder?.token === self.token) {
+      await fs.rm(file, { force: true });
+      // Leave no trace when nothing else is locked: a refused command must not change the config dir.
+      await fs.rmdir(path.dirname(file)).catch(() => undefined);
+    }
   }
 }
 
