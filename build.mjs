@@ -32,5 +32,6 @@ await build({
   banner: { js: "import { createRequire as __sfjwtRequire } from 'node:module'; const require = __sfjwtRequire(import.meta.url);" },
   chunkNames: 'chunks/[name]-[hash]',
   sourcemap: false,
+  minify: true,
   logLevel: 'warning',
 });

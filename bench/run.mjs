@@ -96,8 +96,8 @@ try {
     };
     report('sfjwt verify (emulator)', await compareAsync(() => timeAsync([bin, '--version']), () => timeAsync(verifyArgs)), 2.0, 'sfjwt --version');
 
-    // doctor --all over 100 profiles vs one profile's doctor (once the doctor exists).
-    if (fs.existsSync(path.join(root, 'dist', 'commands', 'doctor.js'))) {
+    // doctor --all over 100 profiles vs one profile's doctor.
+    {
       const manyHome = path.join(tmp, 'many');
       fs.mkdirSync(manyHome, { recursive: true, mode: 0o700 });
       const profiles = {};
@@ -108,6 +108,8 @@ try {
         };
       }
       fs.writeFileSync(path.join(manyHome, 'config.json'), JSON.stringify({ schemaVersion: 1, default: 'p0', profiles }), { mode: 0o600 });
+      const { spawn } = await import('node:child_process');
+      const spawn2 = (args, h) => spawn(process.execPath, args, { env: { ...env, SFJWT_HOME: h }, stdio: 'ignore' });
       const doctorOne = async () => {
         const start = performance.now();
         await new Promise((resolve) => {
@@ -122,8 +124,6 @@ try {
         });
         return performance.now() - start;
       };
-      const { spawn } = await import('node:child_process');
-      const spawn2 = (args, h) => spawn(process.execPath, args, { env: { ...env, SFJWT_HOME: h }, stdio: 'ignore' });
       report('sfjwt doctor --all (100 profiles)', await compareAsync(doctorOne, doctorAll, Math.min(runs, 5)), 5.0, 'sfjwt doctor (1 profile)');
     }
   } finally {
