@@ -58,3 +58,12 @@ export class CancelledError extends CliError {
 export function isCliError(error: unknown): error is CliError {
   return error instanceof CliError;
 }
+
+/**
+ * A user's input inside a one-line message: control characters escaped, long values shortened, so a
+ * pasted blob (a key, a whole log) can never turn an error into pages of output.
+ */
+export function quoteInput(value: string, max = 80): string {
+  const shown = value.length > max ? `${value.slice(0, max)}…` : value;
+  return JSON.stringify(shown);
+}

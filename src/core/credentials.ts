@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { CommandContext } from '../command.js';
-import { UsageError } from '../errors.js';
+import { quoteInput, UsageError } from '../errors.js';
 import { parsePrivateKey } from '../crypto/pem.js';
 import { normalizeLoginUrl, type LoginUrlKind } from '../salesforce/login-url.js';
 import type { AppKind, OrgKind } from '../salesforce/types.js';
@@ -60,7 +60,7 @@ function missing(what: string, flag: string, env: string): UsageError {
 export function validateUsername(value: string, source: string): string {
   const trimmed = value.trim();
   if (!USERNAME.test(trimmed)) {
-    throw new UsageError(`invalid username "${value}" (${source}): a Salesforce username looks like an email address`, 'e.g. integration@acme.com, or integration@acme.com.uat in a sandbox', 'username-invalid');
+    throw new UsageError(`invalid username ${quoteInput(value)} (${source}): a Salesforce username looks like an email address`, 'e.g. integration@acme.com, or integration@acme.com.uat in a sandbox', 'username-invalid');
   }
   return trimmed;
 }

@@ -1,4 +1,4 @@
-import { inputError } from '../errors.js';
+import { inputError, quoteInput } from '../errors.js';
 import type { OrgKind } from './types.js';
 
 export const LOGIN_HOST = 'https://login.salesforce.com';
@@ -77,24 +77,24 @@ function splitLabel(label: string): { myDomainName: string; sandboxName?: string
 export function normalizeLoginUrl(input: string): NormalizedLoginUrl {
   const raw = input.trim();
   if (raw === '') invalid('The login URL is empty.', `Pass your My Domain URL, e.g. https://acme.my.salesforce.com`);
-  if (/\s/.test(raw)) invalid(`"${raw}" is not a URL: it contains spaces.`, 'Pass your My Domain URL, e.g. https://acme.my.salesforce.com');
+  if (/\s/.test(raw)) invalid(`${quoteInput(raw)} is not a URL: it contains spaces.`, 'Pass your My Domain URL, e.g. https://acme.my.salesforce.com');
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`;
   let parsed: URL;
   try {
     parsed = new URL(withScheme);
   } catch {
-    return invalid(`"${raw}" is not a URL.`, 'Pass your My Domain URL, e.g. https://acme.my.salesforce.com');
+    return invalid(`${quoteInput(raw)} is not a URL.`, 'Pass your My Domain URL, e.g. https://acme.my.salesforce.com');
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    invalid(`"${raw}" uses ${parsed.protocol.replace(/:$/, '')}://; a login URL is https:// (http:// only on loopback).`);
+    invalid(`${quoteInput(raw)} uses ${parsed.protocol.replace(/:$/, '')}://; a login URL is https:// (http:// only on loopback).`);
   }
   const host = parsed.hostname.toLowerCase().replace(/\.$/, '');
   const loopback = isLoopbackHost(host);
-  if (host === '') invalid(`"${raw}" has no host name.`);
+  if (host === '') invalid(`${quoteInput(raw)} has no host name.`);
   if (!loopback && !host.includes('.') && !host.includes(':')) {
-    invalid(`"${raw}" is not a full host name.`, `If "${host}" is your My Domain name, use https://${host}.my.salesforce.com`);
+    invalid(`${quoteInput(raw)} is not a full host name.`, `If "${host}" is your My Domain name, use https://${host}.my.salesforce.com`);
   }
-  if (parsed.username || parsed.password) invalid(`"${raw}" contains a user name or password; a login URL never does.`);
+  if (parsed.username || parsed.password) invalid(`${quoteInput(raw)} contains a user name or password; a login URL never does.`);
 
   const lightning = LIGHTNING.exec(host);
   if (lightning) {
@@ -110,9 +110,9 @@ export function normalizeLoginUrl(input: string): NormalizedLoginUrl {
     invalid(`${parsed.origin} uses http://; Salesforce login URLs are https:// (http:// is only allowed on loopback).`, `Use https://${parsed.host}`);
   }
   if (parsed.search || raw.includes('?')) {
-    invalid(`"${raw}" has a query string; a login URL is just the host.`, `Use ${parsed.origin}`);
+    invalid(`${quoteInput(raw)} has a query string; a login URL is just the host.`, `Use ${parsed.origin}`);
   }
-  if (parsed.hash) invalid(`"${raw}" has a #fragment; a login URL is just the host.`, `Use ${parsed.origin}`);
+  if (parsed.hash) invalid(`${quoteInput(raw)} has a #fragment; a login URL is just the host.`, `Use ${parsed.origin}`);
 
   // Origin (lower-case host, default port dropped) and the path left after the token path is stripped.
   const origin = `${parsed.protocol}//${parsed.host.toLowerCase().replace(/\.(?=:|$)/, '')}`;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { UsageError } from '../errors.js';
+import { quoteInput, UsageError } from '../errors.js';
 
 export interface PathEnv {
   env: Readonly<Record<string, string | undefined>>;
@@ -26,7 +26,7 @@ export function validateAlias(alias: string, flag = '--alias'): string {
   const trimmed = alias.trim();
   if (!ALIAS.test(trimmed) || trimmed.includes('..')) {
     throw new UsageError(
-      `invalid alias "${alias}": use letters, digits, ".", "_" or "-" (at most 64, starting with a letter or digit)`,
+      `invalid alias ${quoteInput(alias)}: use letters, digits, ".", "_" or "-" (at most 64, starting with a letter or digit)`,
       `pass ${flag} with a name such as "prod" or "acme-uat"`,
     );
   }
