@@ -16,7 +16,8 @@ export const dns: Check = {
     const probe = await ctx.memo.probe();
     const host = new URL(probe.url).host;
     const error = probe.transport;
-    if (error && (DNS_ERRNOS.has(error.errno ?? '') || /getaddrinfo/i.test(error.message))) {
+    // Behind a proxy the proxy resolves the login host; a proxy's own DNS failure is not this host's.
+    if (error && error.kind !== 'proxy' && (DNS_ERRNOS.has(error.errno ?? '') || /getaddrinfo/i.test(error.message))) {
       const classified = classifyTransportError(error);
       return finding(ctx, 'fail', 'network-error', `${host} does not resolve (${error.errno ?? error.message})`, {
         ...(classified.hint ? { hint: classified.hint } : {}),

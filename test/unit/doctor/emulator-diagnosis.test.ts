@@ -231,4 +231,18 @@ describe('network checks against local servers', () => {
     expect(result).toMatchObject({ status: 'fail', code: 'network-error' });
     expect(result.fix?.command).toBe('nslookup sfjwt-doctor-test-host.invalid');
   });
+
+  it('dns: a proxy whose own name does not resolve is not blamed on the login host', async () => {
+    const result = await runOne(check('dns'), CHECKS, settingsFrom(flagsFor('https://acme.my.salesforce.com')), {
+      offline: false,
+      env: { HTTPS_PROXY: 'http://sfjwt-doctor-proxy.invalid:3128' },
+    });
+    expect(result.status).toBe('pass');
+    const reachability = await runOne(check('reachability'), CHECKS, settingsFrom(flagsFor('https://acme.my.salesforce.com')), {
+      offline: false,
+      env: { HTTPS_PROXY: 'http://sfjwt-doctor-proxy.invalid:3128' },
+    });
+    expect(reachability.status).toBe('fail');
+    expect(reachability.summary).toMatch(/proxy/);
+  });
 });

@@ -50,8 +50,13 @@ export function shared(git: GitRunner = runGit): RunShared {
 }
 
 /** Runs one check (and, silently, its prerequisites) with a real memo. */
-export async function runOne(check: Check, all: readonly Check[], settings: DoctorSettings, options: { git?: GitRunner; offline?: boolean } = {}): Promise<CheckResult> {
-  const deps = testDeps();
+export async function runOne(
+  check: Check,
+  all: readonly Check[],
+  settings: DoctorSettings,
+  options: { git?: GitRunner; offline?: boolean; env?: Record<string, string | undefined> } = {},
+): Promise<CheckResult> {
+  const deps = testDeps(options.env);
   const ctx: CheckContext = { deps, settings, memo: createMemo(settings, deps, shared(options.git)) };
   const { shown } = await runChecks(all, ctx, { only: [check.id], offline: options.offline ?? true });
   return shown[0]!;
