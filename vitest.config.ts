@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Key generation and child processes are CPU-heavy; two cores here.
     maxWorkers: 2,
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
   },
 });
