@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { handleControl } from './control.js';
 import { handleRequest, serverClock } from './handler.js';
 import {
   addApp,
@@ -122,11 +123,8 @@ export async function startEmulator(config: EmulatorConfig, options: StartEmulat
           const body = JSON.stringify([{ errorCode: 'REQUEST_TOO_LARGE', message: `request body exceeds ${MAX_BODY_BYTES} bytes` }]);
           return send(res, 413, { 'content-type': 'application/json;charset=UTF-8', date: serverClock(state, now()).toUTCString() }, body);
         }
-        const { response } = handleRequest(
-          state,
-          { method: req.method ?? 'GET', path: req.url ?? '/', headers: headerMap(req), body: Buffer.concat(chunks).toString('utf8') },
-          now(),
-        );
+        const request = { method: req.method ?? 'GET', path: req.url ?? '/', headers: headerMap(req), body: Buffer.concat(chunks).toString('utf8') };
+        const response = handleControl(state, request, now()) ?? handleRequest(state, request, now()).response;
         send(res, response.status, response.headers, response.body);
       })().catch(() => {
         if (!res.headersSent) send(res, 500, { 'content-type': 'text/plain' }, 'emulator error');
