@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Help, Option } from 'commander';
 import type { CommandHandler, GlobalOptions } from './command.js';
 import type { Deps } from './deps.js';
 import { UsageError, type ExitCode } from './errors.js';
@@ -74,6 +74,23 @@ export function createProgram({ deps, setExitCode }: ProgramHooks): Command {
     .option('-y, --yes', 'accept safe defaults', false)
     .option('--verbose', 'show details', false)
     .showHelpAfterError('(run with --help for usage)')
+    // "(default: false)" on every switch is noise.
+    .configureHelp({
+      optionDescription(option) {
+        return Help.prototype.optionDescription.call(this, option).replace(/ \(default: false\)$/, '');
+      },
+    })
+    .addHelpText(
+      'after',
+      `
+Start here:
+  sfjwt demo                 the whole flow against a local emulator (no org needed)
+  sfjwt init                 set up a JWT login for your org, step by step
+  sfjwt verify -a <alias>    check that the login works
+  sfjwt doctor -a <alias>    find out why it does not, and the fix
+
+Exit codes: 0 ok, 1 failed, 2 usage or input error, 130 cancelled.`,
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (s) => deps.stdout.write(s),
