@@ -144,6 +144,39 @@ export function runQuery(state: EmulatorState, soql: string, version: string, to
   return { totalSize: records.length, done: true, records };
 }
 
+/**
+ * `query?q=...&columns=true`: the column metadata the Salesforce CLI asks for before `sf data query`
+ * (an undocumented REST variant; the shape follows what the CLI reads).
+ */
+export function queryColumns(state: EmulatorState, soql: string, tooling: boolean): Record<string, unknown> {
+  const query = parseSoql(soql);
+  // Same validation as the query itself (unknown object or field → SoqlError).
+  runQuery(state, soql, '0.0', tooling);
+  const tables = tooling ? TOOLING_TABLES : TABLES;
+  const table = tables.find((t) => t.name.toLowerCase() === query.object.toLowerCase())!;
+  const columns = query.count ? ['expr0'] : query.fields.map((f) => canonicalField(table, f));
+  return {
+    columnMetadata: columns.map((name) => ({
+      aggregate: query.count,
+      apexType: name === 'Id' ? 'Id' : query.count ? 'Integer' : 'String',
+      booleanType: false,
+      columnName: name,
+      custom: name.endsWith('__c'),
+      displayName: name,
+      foreignKeyName: null,
+      insertable: false,
+      joinColumns: [],
+      numberType: query.count,
+      textType: !query.count && name !== 'Id',
+      updatable: false,
+    })),
+    entityName: table.name,
+    groupBy: false,
+    idSelected: columns.includes('Id'),
+    keyPrefix: null,
+  };
+}
+
 /** `GET /services/data/vXX.X/sobjects/<Object>/<id>`: the whole record, or undefined. */
 export function retrieveRecord(state: EmulatorState, object: string, id: string, version: string): SObjectRecord | undefined {
   const table = TABLES.find((t) => t.name.toLowerCase() === object.toLowerCase() && t.fields);

@@ -2,7 +2,7 @@
  * The authenticated resources a client calls after the token exchange: identity URL, userinfo and a
  * minimal REST API (versions, resource map, limits, query, tooling query, record retrieve).
  */
-import { retrieveRecord, runQuery } from './records.js';
+import { queryColumns, retrieveRecord, runQuery } from './records.js';
 import { SoqlError } from './soql.js';
 import type { EmulatorState, EmulatorUserConfig, IssuedToken } from './types.js';
 
@@ -286,6 +286,7 @@ export function dataResource(
     }
     const tooling = rest === 'tooling/query';
     try {
+      if (query.get('columns') === 'true') return ok(queryColumns(state, soql, tooling));
       const result = runQuery(state, soql, version, tooling);
       if (!tooling) return ok(result);
       const entityTypeName = result.records.length > 0 ? ((result.records[0]!.attributes as { type: string }).type) : null;

@@ -269,6 +269,16 @@ describe('SOQL queries', () => {
     expect(error?.message).toBeTruthy();
   });
 
+  it('answers the column metadata `sf data query` asks for (&columns=true)', () => {
+    const { state, token } = setup();
+    const columns = body<{ columnMetadata: Array<{ columnName: string }>; entityName: string; idSelected: boolean }>(
+      send(state, get(`${q('SELECT Id, Username FROM User')}&columns=true`, token)),
+    );
+    expect(columns).toMatchObject({ entityName: 'User', idSelected: true });
+    expect(columns.columnMetadata.map((c) => c.columnName)).toEqual(['Id', 'Username']);
+    expect(send(state, get(`${q('SELECT Foo FROM User')}&columns=true`, token)).status).toBe(400);
+  });
+
   it('a query without q is MALFORMED_QUERY', () => {
     const { state, token } = setup();
     const response = send(state, get('/services/data/v66.0/query', token));
