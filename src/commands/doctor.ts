@@ -95,7 +95,7 @@ async function selectedSettings(ctx: CommandContext, options: DoctorOptions, con
 }
 
 function sharedForRun(): RunShared {
-  return { git: runGit, gitRoots: new Map(), parsedKeys: new Map(), parsedCerts: new Map() };
+  return { git: runGit, gitRoots: new Map(), parsedKeys: new Map(), parsedCerts: new Map(), probes: new Map(), derived: new Map(), files: new Map() };
 }
 
 function checkDeps(ctx: CommandContext): CheckContext['deps'] {
@@ -251,7 +251,7 @@ async function singleMode(options: DoctorOptions, ctx: CommandContext): Promise<
     if (fixed.length > 0) {
       // Re-run the affected checks (local, from a fresh read) and keep the rest of the report.
       const ids = report.checks.filter((c) => c.fix?.auto && fixed.includes(c.fix.auto.description)).map((c) => c.id);
-      const again = await runDoctor({ settings, deps, shared, selection: { only: ids, offline: true } });
+      const again = await runDoctor({ settings, deps, shared: sharedForRun(), selection: { only: ids, offline: true } });
       const fresh = new Map(again.report.checks.map((c) => [c.id, c]));
       const checks = report.checks.map((c) => fresh.get(c.id) ?? c);
       const nowPassing = new Set(checks.filter((c) => c.status === 'pass' && ids.includes(c.id)).flatMap((c) => report.checks.find((o) => o.id === c.id)?.code ?? []));

@@ -1,6 +1,7 @@
+import type { Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import type { KeyObject } from 'node:crypto';
-import { describeCertificate, type CertificateDescription } from '../crypto/inspect.js';
+import { describeCertificate, publicKeyFingerprint, type CertificateDescription } from '../crypto/inspect.js';
 import { isCliError } from '../errors.js';
 import { parseCertificate, parsePrivateKey, type ParsedCertificate, type ParsedPrivateKey } from '../crypto/pem.js';
 import { TransportError, type HttpResponse } from '../net/types.js';
@@ -44,6 +45,12 @@ export interface RunShared {
   /** Parsed keys and certificates by content: profiles sharing a key pair parse it once. */
   parsedKeys?: Map<string, KeyParse>;
   parsedCerts?: Map<string, CertParse>;
+  /** File reads by path: many profiles of one run often share one key pair. */
+  files?: Map<string, Promise<{ stat: Stats; buffer: Buffer }>>;
+  /** Values derived from a key or certificate text (descriptions, fingerprints), computed once per run. */
+  derived?: Map<string, unknown>;
+  /** The unauthenticated probe by URL: DNS, TLS, reachability and clock are the host's, not a profile's. */
+  probes?: Map<string, Promise<Probe>>;
 }
 
 /** Per-run cache: the key is read once, the token exchange made once, whatever number of checks ask. */
@@ -54,6 +61,8 @@ export interface DoctorMemo {
   cert(): Promise<CertParse>;
   /** Subject, validity, fingerprint: parsed once for every certificate check. */
   certInfo(): Promise<CertificateDescription | undefined>;
+  /** SHA-256 of the public key in the private key and in the certificate (undefined when unreadable). */
+  publicKeyPrints(): Promise<{ key: string; cert: string } | undefined>;
   loginUrl(): LoginUrlParse;
   orgKind(): OrgKind;
   findingContext(): FindingContext;
@@ -87,6 +96,19 @@ function asFailure(error: unknown, fallback: FindingCode): Failure {
 }
 
 export function createMemo(settings: DoctorSettings, deps: CheckContext['deps'], shared: RunShared): DoctorMemo {
+  /** stat + read, once per path per run (a failure is not cached: it is reported per profile anyway). */
+  const readFile = (file: string): Promise<{ stat: Stats; buffer: Buffer }> => {
+    const cached = shared.files?.get(file);
+    if (cached) return cached;
+    const reading = (async () => {
+      const stat = await fs.stat(file);
+      return { stat, buffer: stat.isDirectory() ? Buffer.alloc(0) : await fs.readFile(file) };
+    })();
+    shared.files?.set(file, reading);
+    reading.catch(() => shared.files?.delete(file));
+    return reading;
+  };
+
   const keyText = once(async (): Promise<KeyText> => {
     const key = settings.key;
     if (!key) {
@@ -94,9 +116,9 @@ export function createMemo(settings: DoctorSettings, deps: CheckContext['deps'],
     }
     if (key.kind === 'env') return { ok: true, text: key.text, label: 'SFJWT_KEY' };
     try {
-      const stat = await fs.stat(key.path);
+      const { stat, buffer } = await readFile(key.path);
       if (stat.isDirectory()) return { ok: false, code: 'key-unreadable', message: `${key.path} is a directory, not a private key file` };
-      const text = await fs.readFile(key.path, 'utf8');
+      const text = buffer.toString('utf8');
       return { ok: true, text, label: key.path, path: key.path, mode: stat.mode & 0o777 };
     } catch (error) {
       const failure = readError(error, 'private key', key.path);
@@ -126,7 +148,8 @@ export function createMemo(settings: DoctorSettings, deps: CheckContext['deps'],
     const file = settings.certPath;
     if (!file) return { ok: false, code: null };
     try {
-      const buffer = await fs.readFile(file);
+      const { stat, buffer } = await readFile(file);
+      if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
       return { ok: true, text: buffer.toString('utf8'), path: file, sizeBytes: buffer.length };
     } catch (error) {
       const failure = readError(error, 'certificate', file);
@@ -150,9 +173,25 @@ export function createMemo(settings: DoctorSettings, deps: CheckContext['deps'],
     return parsed;
   });
 
+  /** doctor --all: profiles sharing a key pair derive these once (X.509 parsing and key export are the costly part). */
+  function derive<T>(cacheKey: string, compute: () => T): T {
+    if (!shared.derived) return compute();
+    if (!shared.derived.has(cacheKey)) shared.derived.set(cacheKey, compute());
+    return shared.derived.get(cacheKey) as T;
+  }
+
   const certInfo = once(async (): Promise<CertificateDescription | undefined> => {
     const parsed = await cert();
-    return parsed.ok ? describeCertificate(parsed.parsed.pem, deps.now()) : undefined;
+    return parsed.ok ? derive(`info\0${parsed.parsed.pem}`, () => describeCertificate(parsed.parsed.pem, deps.now())) : undefined;
+  });
+
+  const publicKeyPrints = once(async (): Promise<{ key: string; cert: string } | undefined> => {
+    const [parsedKey, parsedCert] = await Promise.all([key(), cert()]);
+    if (!parsedKey.ok || !parsedCert.ok) return undefined;
+    return {
+      key: derive(`keyprint\0${parsedKey.parsed.pem}`, () => publicKeyFingerprint(parsedKey.parsed.key)),
+      cert: derive(`certprint\0${parsedCert.parsed.pem}`, () => publicKeyFingerprint(parsedCert.parsed.x509.publicKey)),
+    };
   });
 
   const loginUrl = once((): LoginUrlParse => {
@@ -176,9 +215,17 @@ export function createMemo(settings: DoctorSettings, deps: CheckContext['deps'],
     return { ...(url.ok ? { loginUrl: url.normalized.url } : {}), ...(settings.appKind ? { appKind: settings.appKind } : {}) };
   };
 
-  const probe = once(async (): Promise<Probe> => {
+  const probe = once((): Promise<Probe> => {
     const url = loginUrl();
     const target = `${url.ok ? url.normalized.url : ''}/services/data/`;
+    const cached = shared.probes?.get(target);
+    if (cached) return cached;
+    const probing = probeOnce(target);
+    shared.probes?.set(target, probing);
+    return probing;
+  });
+
+  async function probeOnce(target: string): Promise<Probe> {
     try {
       const response = await deps.http({ method: 'GET', url: target, headers: { accept: 'application/json' }, timeoutMs: settings.timeoutMs, signal: deps.signal });
       return { url: target, response, receivedAt: deps.now().getTime() };
@@ -186,7 +233,7 @@ export function createMemo(settings: DoctorSettings, deps: CheckContext['deps'],
       if (!(error instanceof TransportError)) throw error;
       return { url: target, transport: error, receivedAt: deps.now().getTime() };
     }
-  });
+  }
 
   const verification = once(async (): Promise<VerificationRun> => {
     const parsedKey = await key();
@@ -222,5 +269,5 @@ export function createMemo(settings: DoctorSettings, deps: CheckContext['deps'],
     return gitStatusOf(text.path, shared.git, shared.gitRoots);
   });
 
-  return { keyText, key, certText, cert, certInfo, loginUrl, orgKind, findingContext, probe, verification, gitStatus };
+  return { keyText, key, certText, cert, certInfo, publicKeyPrints, loginUrl, orgKind, findingContext, probe, verification, gitStatus };
 }

@@ -120,10 +120,16 @@ async function directRequest(request: HttpRequest): Promise<HttpResponse> {
   const transport = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
   return new Promise<HttpResponse>((resolve, reject) => {
     let settled = false;
-    const fail = (error: TransportError): void => {
-      if (settled) return;
+    const onAbort = () => fail(new TransportError('aborted', 'request cancelled', 'ABORT_ERR'));
+    // Every request listens on the one run-wide signal: the listener must go when the request ends.
+    const settle = () => {
       settled = true;
       clearTimeout(timer);
+      request.signal?.removeEventListener('abort', onAbort);
+    };
+    const fail = (error: TransportError): void => {
+      if (settled) return;
+      settle();
       req.destroy();
       reject(error);
     };
@@ -136,8 +142,7 @@ async function directRequest(request: HttpRequest): Promise<HttpResponse> {
         res.on('error', (error: NodeJS.ErrnoException) => fail(new TransportError('network', error.message, error.code)));
         res.on('end', () => {
           if (settled) return;
-          settled = true;
-          clearTimeout(timer);
+          settle();
           const headers: Record<string, string> = {};
           for (const [name, value] of Object.entries(res.headers)) {
             if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
@@ -153,8 +158,8 @@ async function directRequest(request: HttpRequest): Promise<HttpResponse> {
     req.on('error', (error: NodeJS.ErrnoException) =>
       fail(new TransportError(transportKindOf(error.code), socketMessage(error.code, url, error.message), error.code)),
     );
-    if (request.signal?.aborted) fail(new TransportError('aborted', 'request cancelled', 'ABORT_ERR'));
-    request.signal?.addEventListener('abort', () => fail(new TransportError('aborted', 'request cancelled', 'ABORT_ERR')), { once: true });
+    if (request.signal?.aborted) onAbort();
+    request.signal?.addEventListener('abort', onAbort, { once: true });
     if (request.body !== undefined) req.write(request.body);
     req.end();
   });

@@ -1,4 +1,3 @@
-import { publicKeyFingerprint } from '../../crypto/inspect.js';
 import { finding, pass } from '../outcome.js';
 import type { Check } from '../types.js';
 
@@ -9,11 +8,10 @@ export const keyCertMatch: Check = {
   codes: ['key-cert-mismatch'],
   requires: ['key-format', 'cert-format'],
   async run(ctx) {
-    const [key, cert] = await Promise.all([ctx.memo.key(), ctx.memo.cert()]);
-    if (!key.ok || !cert.ok) return { status: 'skip', summary: 'needs both the key and the certificate' };
+    const [prints, cert] = await Promise.all([ctx.memo.publicKeyPrints(), ctx.memo.cert()]);
+    if (!prints || !cert.ok) return { status: 'skip', summary: 'needs both the key and the certificate' };
     // Same SPKI hash ⇔ same public key (what keyMatchesCertificate compares), computed once for the details too.
-    const keyPrint = publicKeyFingerprint(key.parsed.key);
-    const certPrint = publicKeyFingerprint(cert.parsed.x509.publicKey);
+    const { key: keyPrint, cert: certPrint } = prints;
     const details = [`key public-key fingerprint ${keyPrint}`, `certificate public-key fingerprint ${certPrint}`];
     if (keyPrint === certPrint) return pass(`${cert.path} carries this key's public key`, details);
     return finding(ctx, 'fail', 'key-cert-mismatch', `${cert.path} was not made from this private key: Salesforce will answer "invalid assertion" if it holds this certificate`, {
