@@ -161,6 +161,8 @@ describe('sfjwt doctor --all (built CLI)', () => {
     expect(rows.filter((r) => r.includes('client-id-invalid'))).toHaveLength(3);
     expect(rows.filter((r) => /✔ pass|! warn/.test(r))).toHaveLength(17);
     expect(run.stdout).toContain('20 profiles: 17 ok, 0 with warnings, 3 failing.');
+    // 16 profiles in flight listen on one abort signal: no Node warning leaks into the output.
+    expect(run.stderr).not.toMatch(/MaxListenersExceededWarning|Warning:/);
     // One exchange per working profile, at most the matrix for failing ones: nothing repeated per check.
     expect(emulator.counters.tokenRequests - before).toBe(17 + 3 * 2);
 
