@@ -1,4 +1,4 @@
-import type { CommandContext, CommandHandler } from '../command.js';
+import type { CommandHandler } from '../command.js';
 import { warnAboutCertificate } from '../core/cert-expiry.js';
 import { resolveCredentials, type CredentialFlags } from '../core/credentials.js';
 import { failureError, rememberSuccess, verifyCredentials, warnAboutSkew } from '../core/verification.js';

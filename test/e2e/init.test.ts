@@ -1,36 +1,23 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { singleAppConfig, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { makeKeyFiles, type KeyFiles } from '../helpers/fixtures.js';
-import { makeTempDir, modeOf } from '../helpers/temp-dir.js';
+import { useEmulatorFixture } from '../helpers/fixtures.js';
+import { modeOf } from '../helpers/temp-dir.js';
 
 /** The built CLI, non-interactive (CI=1), against the emulator: what the demo and CI pipelines run. */
 const USER = 'integration@sfjwt-demo.example';
 const CLIENT_ID = '3MVG9demoE2eInitClientId42';
 
-let dir: string;
-let keys: KeyFiles;
-let emulator: RunningEmulator;
+const fx = useEmulatorFixture({ clientId: CLIENT_ID, username: USER, app: 'eca' });
 
-beforeAll(async () => {
-  dir = await makeTempDir();
-  keys = await makeKeyFiles(path.join(dir, 'keys'));
-  emulator = await startEmulator(singleAppConfig({ clientId: CLIENT_ID, certPem: keys.certPem, username: USER, app: 'eca' }), { port: 0 });
-});
-afterAll(async () => {
-  await emulator.stop();
-  await fs.rm(dir, { recursive: true, force: true });
-});
-
-const newHome = () => fs.mkdtemp(path.join(dir, 'home-'));
+const newHome = () => fs.mkdtemp(path.join(fx.dir, 'home-'));
 const entries = async (d: string) => (await fs.readdir(d).catch(() => [] as string[])).sort();
 
 /** Exactly the command `sfjwt demo` runs. */
 const demoArgs = () => [
-  'init', '-a', 'demo', '--org-kind', 'production', '--login-url', emulator.url, '--username', USER,
-  '--client-id', CLIENT_ID, '--key', keys.keyPath, '--app', 'eca', '--no-open', '--yes',
+  'init', '-a', 'demo', '--org-kind', 'production', '--login-url', fx.emulator.url, '--username', USER,
+  '--client-id', CLIENT_ID, '--key', fx.keys.keyPath, '--app', 'eca', '--no-open', '--yes',
 ];
 
 describe('sfjwt init, non-interactive (built CLI, CI=1)', () => {
@@ -43,7 +30,7 @@ describe('sfjwt init, non-interactive (built CLI, CI=1)', () => {
     expect(out.stderr.match(/Manual steps in Salesforce Setup/g)).toHaveLength(1);
     const config = JSON.parse(await fs.readFile(path.join(home, 'config.json'), 'utf8'));
     expect(config.default).toBe('demo');
-    expect(config.profiles.demo).toMatchObject({ loginUrl: emulator.url, username: USER, clientId: CLIENT_ID, keyPath: keys.keyPath, audience: emulator.url });
+    expect(config.profiles.demo).toMatchObject({ loginUrl: fx.emulator.url, username: USER, clientId: CLIENT_ID, keyPath: fx.keys.keyPath, audience: fx.emulator.url });
     expect(await modeOf(path.join(home, 'config.json'))).toBe(0o600);
     // The profile works for the next command without any flag.
     const verify = await runCli(['verify', '-a', 'demo', '--json'], { env: { SFJWT_HOME: home } });
@@ -57,8 +44,8 @@ describe('sfjwt init, non-interactive (built CLI, CI=1)', () => {
     const doc = out.json();
     expect(Object.keys(doc.result).sort()).toEqual(['files', 'profile', 'setupUrls', 'verification']);
     expect(doc.result.verification.organizationId).toMatch(/^00D/);
-    expect(doc.result.files).toEqual({ keyPath: keys.keyPath, certPath: keys.certPath });
-    expect(doc.result.setupUrls.app).toBe(`${emulator.url}/lightning/setup/ManageExternalClientApplication/home`);
+    expect(doc.result.files).toEqual({ keyPath: fx.keys.keyPath, certPath: fx.keys.certPath });
+    expect(doc.result.setupUrls.app).toBe(`${fx.emulator.url}/lightning/setup/ManageExternalClientApplication/home`);
     expect(out.stdout).not.toMatch(/PRIVATE KEY|access_token|accessToken/);
   });
 
@@ -87,19 +74,19 @@ describe('sfjwt init, non-interactive (built CLI, CI=1)', () => {
   it('--dry-run with key generation writes nothing and prints the plan', async () => {
     const home = await newHome();
     const args = demoArgs().filter((a, i, all) => a !== '--key' && all[i - 1] !== '--key');
-    const before = emulator.requests.length;
+    const before = fx.emulator.requests.length;
     const out = await runCli([...args, '--dry-run'], { env: { SFJWT_HOME: home } });
     expect(out.code, out.stderr).toBe(0);
     expect(out.stdout).toContain('Dry run: nothing was written.');
     expect(out.stdout).toContain(path.join(home, 'keys', 'demo', 'server.key'));
     expect(await entries(home)).toEqual([]);
-    expect(emulator.requests.length).toBe(before);
+    expect(fx.emulator.requests.length).toBe(before);
   });
 
   it('--no-verify generates the pair, saves the profile, and makes no token request', async () => {
     const home = await newHome();
     const args = demoArgs().filter((a, i, all) => a !== '--key' && all[i - 1] !== '--key');
-    const before = emulator.requests.length;
+    const before = fx.emulator.requests.length;
     const out = await runCli([...args, '--no-verify', '--json'], { env: { SFJWT_HOME: home } });
     expect(out.code, out.stderr).toBe(0);
     const doc = out.json();
@@ -108,6 +95,6 @@ describe('sfjwt init, non-interactive (built CLI, CI=1)', () => {
     expect(doc.result.files).toEqual({ keyPath: path.join(keyDir, 'server.key'), certPath: path.join(keyDir, 'server.crt') });
     expect(await modeOf(path.join(keyDir, 'server.key'))).toBe(0o600);
     expect(await modeOf(path.join(keyDir, 'server.crt'))).toBe(0o644);
-    expect(emulator.requests.length).toBe(before);
+    expect(fx.emulator.requests.length).toBe(before);
   });
 });

@@ -1,11 +1,9 @@
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { singleAppConfig, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
 import { createTestDeps, runInProcess } from '../helpers/deps.js';
-import { makeKeyFiles, type KeyFiles } from '../helpers/fixtures.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
+import { useEmulatorFixture } from '../helpers/fixtures.js';
 
 /**
  * SFJWT_KEY as CI secret stores mangle it (SALESFORCE.md §15.4): `verify` against the emulator
@@ -15,31 +13,19 @@ import { makeTempDir } from '../helpers/temp-dir.js';
 const USER = 'ci@acme.com';
 const CLIENT_ID = '3MVG9sfjwtKeyVariants';
 
-let dir: string;
-let keys: KeyFiles;
-let emulator: RunningEmulator;
-
-beforeAll(async () => {
-  dir = await makeTempDir();
-  keys = await makeKeyFiles(path.join(dir, 'keys'));
-  emulator = await startEmulator(singleAppConfig({ clientId: CLIENT_ID, certPem: keys.certPem, username: USER, app: 'eca' }), { port: 0 });
-});
-afterAll(async () => {
-  await emulator?.stop();
-  await fs.rm(dir, { recursive: true, force: true });
-});
+const fx = useEmulatorFixture({ clientId: CLIENT_ID, username: USER, app: 'eca' });
 
 async function verifyWithKey(value: string) {
-  const home = await fs.mkdtemp(path.join(dir, 'home-'));
-  const argv = ['verify', '--json', '--login-url', emulator.url, '--username', USER, '--client-id', CLIENT_ID];
+  const home = await fs.mkdtemp(path.join(fx.dir, 'home-'));
+  const argv = ['verify', '--json', '--login-url', fx.emulator.url, '--username', USER, '--client-id', CLIENT_ID];
   return runInProcess(argv, createTestDeps({ env: { SFJWT_HOME: home, SFJWT_KEY: value } }));
 }
 
 const base64Wrapped = (text: string, width: number) => Buffer.from(text).toString('base64').replace(new RegExp(`(.{${width}})`, 'g'), '$1\n');
 
 describe('SFJWT_KEY repaired with a warning, then verify succeeds', () => {
-  const pem = () => keys.keyPem; // PKCS#8, LF, final newline
-  const pkcs1 = () => createPrivateKey(keys.keyPem).export({ type: 'pkcs1', format: 'pem' }).toString();
+  const pem = () => fx.keys.keyPem; // PKCS#8, LF, final newline
+  const pkcs1 = () => createPrivateKey(fx.keys.keyPem).export({ type: 'pkcs1', format: 'pem' }).toString();
   const body = () => pem().split('\n').slice(1, -2).join('');
 
   const cases: Array<[string, () => string, string[]]> = [
@@ -74,14 +60,14 @@ describe('SFJWT_KEY repaired with a warning, then verify succeeds', () => {
 });
 
 describe('SFJWT_KEY refused with the exact cause (exit 2), nothing sent', () => {
-  const pem = () => keys.keyPem;
+  const pem = () => fx.keys.keyPem;
   const encrypted = () =>
     generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pw' }).toString();
   const ec = () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const lines = () => pem().split('\n');
 
   const cases: Array<[string, () => string, string, RegExp]> = [
-    ['the certificate instead of the key', () => keys.certPem, 'key-invalid', /^SFJWT_KEY: this is a certificate, not the private key/],
+    ['the certificate instead of the key', () => fx.keys.certPem, 'key-invalid', /^SFJWT_KEY: this is a certificate, not the private key/],
     ['base64 cut in half (a truncated secret)', () => Buffer.from(pem()).toString('base64').slice(0, 800), 'key-invalid', /^SFJWT_KEY: this is a damaged PEM block \(BEGIN line without a matching END line\)/],
     ['PEM without its END line', () => lines().slice(0, -2).join('\n'), 'key-invalid', /BEGIN line without a matching END line/],
     ['a body line lost', () => [...lines().slice(0, 5), ...lines().slice(6)].join('\n'), 'key-invalid', /^SFJWT_KEY: this is a damaged PKCS#8 private key \(its contents do not decode\)/],
@@ -93,7 +79,7 @@ describe('SFJWT_KEY refused with the exact cause (exit 2), nothing sent', () => 
   ];
 
   it.each(cases)('%s', async (_name, value, code, message) => {
-    const before = emulator.requests.length;
+    const before = fx.emulator.requests.length;
     const out = await verifyWithKey(value());
     expect(out.code, out.stdout + out.stderr).toBe(2);
     const { error } = out.json();
@@ -101,6 +87,6 @@ describe('SFJWT_KEY refused with the exact cause (exit 2), nothing sent', () => 
     expect(error.message).toMatch(message);
     expect(error.hint).toBeTruthy();
     expect(out.stderr).not.toMatch(/\n\s+at /);
-    expect(emulator.requests.length).toBe(before);
+    expect(fx.emulator.requests.length).toBe(before);
   });
 });

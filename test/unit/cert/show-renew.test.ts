@@ -4,7 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestDeps, runInProcess } from '../../helpers/deps.js';
 import { modeOf, withTempDir } from '../../helpers/temp-dir.js';
-import { certFor, makePair, readProfile, snapshot, writeProfile, type Pem } from './helpers.js';
+import { certFor, makePair, snapshot, writeProfile, type Pem } from './helpers.js';
 
 let pair: Pem;
 let other: Pem;
