@@ -139,15 +139,22 @@ function buildCi(v: ExportValues): TemplateValues {
   };
 }
 
+/** The credentials every client snippet carries, quoted for its language. */
+function credentialValues(v: ExportValues, quote: (text: string) => string): TemplateValues {
+  return {
+    clientId: quote(requireClientId(v)),
+    username: quote(v.username),
+    keyFile: quote(v.keyPath ?? 'server.key'),
+    keyBase64: v.keyBase64 ? quote(v.keyBase64) : undefined,
+  };
+}
+
 function buildJsforce(v: ExportValues): TemplateValues {
   return {
     ...common(v),
     loginUrl: jsString(v.endpoint),
     audience: jsString(v.audience),
-    clientId: jsString(requireClientId(v)),
-    username: jsString(v.username),
-    keyFile: jsString(v.keyPath ?? 'server.key'),
-    keyBase64: v.keyBase64 ? jsString(v.keyBase64) : undefined,
+    ...credentialValues(v, jsString),
   };
 }
 
@@ -156,10 +163,7 @@ function buildPython(v: ExportValues): TemplateValues {
     ...common(v),
     tokenUrl: pyString(tokenUrl(v.endpoint)),
     audience: pyString(v.audience),
-    clientId: pyString(requireClientId(v)),
-    username: pyString(v.username),
-    keyFile: pyString(v.keyPath ?? 'server.key'),
-    keyBase64: v.keyBase64 ? pyString(v.keyBase64) : undefined,
+    ...credentialValues(v, pyString),
   };
 }
 
@@ -194,10 +198,7 @@ function buildSimpleSalesforce(v: ExportValues): TemplateValues {
     domain: pyString(domain),
     domainText: domain,
     inexact: !exact,
-    clientId: pyString(requireClientId(v)),
-    username: pyString(v.username),
-    keyFile: pyString(v.keyPath ?? 'server.key'),
-    keyBase64: v.keyBase64 ? pyString(v.keyBase64) : undefined,
+    ...credentialValues(v, pyString),
   };
 }
 
