@@ -35,6 +35,27 @@ export interface TestProxyOptions {
  * absolute-form GET/POST (http targets), optional Basic proxy authentication answering 407 with
  * Proxy-Authenticate, like squid. Counts what it relays.
  */
+/**
+ * Listens on a free loopback port, tracking every socket so stop() can end keep-alive and tunnelled
+ * connections at once instead of waiting for them.
+ */
+async function listenTracked(server: net.Server, sockets: Set<net.Socket>): Promise<{ port: number; stop(): Promise<void> }> {
+  server.on('connection', (socket: net.Socket) => track(sockets, socket));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    async stop() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function track(sockets: Set<net.Socket>, socket: net.Socket): void {
+  sockets.add(socket);
+  socket.on('close', () => sockets.delete(socket));
+}
+
 export async function startTestProxy(options: TestProxyOptions = {}): Promise<TestProxy> {
   const seen: RelayedRequest[] = [];
   const sockets = new Set<net.Socket>();
@@ -95,28 +116,18 @@ export async function startTestProxy(options: TestProxyOptions = {}): Promise<Te
       upstream.pipe(client);
       client.pipe(upstream);
     });
-    sockets.add(upstream);
-    upstream.on('close', () => sockets.delete(upstream));
+    track(sockets, upstream);
     upstream.on('error', () => {
       if (client.writable) client.end('HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n');
     });
   });
-  server.on('connection', (socket: net.Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  const { port, stop } = await listenTracked(server, sockets);
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     seen,
     relayedCount: () => seen.filter((s) => s.relayed).length,
-    async stop() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    stop,
   };
 }
 
@@ -204,26 +215,17 @@ export async function startTlsFront(targetPort: number, ca: TestCa): Promise<Tls
     handshakes += 1;
     const upstream = net.connect(targetPort, '127.0.0.1');
     for (const s of [socket, upstream]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
+      track(sockets, s);
       s.on('error', () => undefined);
     }
     socket.pipe(upstream).pipe(socket);
   });
   server.on('tlsClientError', () => undefined);
-  server.on('connection', (socket: net.Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  const { port, stop } = await listenTracked(server, sockets);
   return {
     url: `https://127.0.0.1:${port}`,
     port,
     handshakes: () => handshakes,
-    async stop() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    stop,
   };
 }
