@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { singleAppConfig, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { FORMAT_IDS } from '../../src/export/formats.js';
 import { runCli, type CliRun } from '../helpers/cli.js';
 import { makeKeyFiles, type KeyFiles } from '../helpers/fixtures.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -65,14 +66,8 @@ const COMMANDS: string[][] = [
   ['profiles', 'list'],
   ['profiles', 'show', '-a', 'p'],
   ['cert', 'show', '-a', 'p'],
-  ['export', '--format', 'env', '-a', 'p'],
-  ['export', '--format', 'sf', '-a', 'p'],
-  ['export', '--format', 'curl', '-a', 'p'],
-  ['export', '--format', 'python', '-a', 'p'],
-  ['export', '--format', 'jsforce', '-a', 'p'],
-  ['export', '--format', 'github-actions', '-a', 'p'],
-  ['export', '--format', 'gitlab-ci', '-a', 'p'],
-  ['export', '--format', 'simple-salesforce', '-a', 'p'],
+  // Every stdout format, so a new one joins the sweep by itself (metadata formats need --out).
+  ...FORMAT_IDS.filter((f) => !f.endsWith('-metadata')).map((f) => ['export', '--format', f, '-a', 'p']),
   ['init', '-a', 'p2', '--org-kind', 'production', '--app', 'eca', '--username', USER, '--client-id', CLIENT_ID, '--no-open', '--yes', '--dry-run'],
 ];
 
@@ -89,6 +84,18 @@ describe('no command leaks the key, an assertion or an access token', () => {
     const out = await runCli(['doctor', '-a', 'p', '--show-assertion'], { env });
     expect(`${out.stdout}${out.stderr}`).toMatch(/eyJhbGciOiJSUzI1NiI/);
     expect(out.stdout + out.stderr).not.toMatch(/BEGIN (RSA )?PRIVATE KEY/);
+  });
+
+  it('the metadata exports, written to a directory, carry the certificate and never the key', async () => {
+    for (const format of FORMAT_IDS.filter((f) => f.endsWith('-metadata'))) {
+      const out = path.join(dir, `meta-${format}`);
+      const run = await runCli(['export', '--format', format, '-a', 'p', '--out', out], { env });
+      expect(run.code, run.stderr).toBe(0);
+      const files = (await fs.readdir(out, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+      const text = (await Promise.all(files.map((e) => fs.readFile(path.join(e.parentPath ?? e.path, e.name), 'utf8')))).join('\n');
+      expect(text).toContain(keys.certPem.split('\n')[1]!);
+      expectNoSecrets({ ...run, stdout: `${run.stdout}\n${text}` }, [], format);
+    }
   });
 
   for (const args of COMMANDS) {
