@@ -1,6 +1,5 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
-import { Chalk } from 'chalk';
 import type { CommandContext, CommandHandler, CommandOutcome } from '../command.js';
 import type { CredentialFlags } from '../core/credentials.js';
 import { chosenAlias, requireProfile } from '../core/select-profile.js';
@@ -19,6 +18,7 @@ import { audienceMatrix, tokenUrl } from '../salesforce/audience-matrix.js';
 import { isFindingCode } from '../salesforce/codes.js';
 import { normalizeLoginUrl } from '../salesforce/login-url.js';
 import { readConfig } from '../store/config-store.js';
+import { createStyle } from '../ui/style.js';
 import type { ConfigDocument } from '../store/profile.js';
 
 export interface DoctorOptions extends CredentialFlags {
@@ -42,7 +42,7 @@ function renderOptions(ctx: CommandContext, command: string, fixing = false): Re
   const { env, stdout } = ctx.deps;
   const color =
     ctx.globals.color && env.NO_COLOR === undefined && ((env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') || (stdout.isTTY && !env.CI));
-  return { color: new Chalk({ level: color ? 1 : 0 }), symbols: ctx.ui.symbols, verbose: ctx.globals.verbose, command, fixing };
+  return { color: createStyle(color), symbols: ctx.ui.symbols, verbose: ctx.globals.verbose, command, fixing };
 }
 
 /** The JSON envelope's error block for a failing report: its most likely cause. */

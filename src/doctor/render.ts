@@ -1,11 +1,11 @@
-import type { ChalkInstance } from 'chalk';
+import type { Style } from '../ui/style.js';
 import type { Symbols } from '../ui/symbols.js';
 import { describeAttempt } from './checks/token-exchange.js';
 import { summarize } from './run.js';
 import { CATEGORY_TITLES, type CheckResult, type CheckStatus, type DoctorReport, type Summary } from './types.js';
 
 export interface RenderOptions {
-  color: ChalkInstance;
+  color: Style;
   symbols: Symbols;
   verbose: boolean;
   /** How to re-run this report (`sfjwt doctor -a acme`). */

@@ -1,4 +1,4 @@
-import { Chalk, type ChalkInstance } from 'chalk';
+import { createStyle, type Style } from './style.js';
 import { symbolsFor, type Symbols } from './symbols.js';
 
 export interface Out {
@@ -20,7 +20,7 @@ export interface Narrator {
   debug(line: string): void;
   /** A spinner on a TTY outside CI; a plain start line otherwise. Returns a stop function. */
   spinner(text: string): { update(text: string): void; stop(final?: string): void };
-  readonly color: ChalkInstance;
+  readonly color: Style;
   readonly symbols: Symbols;
 }
 
@@ -34,7 +34,7 @@ export interface NarratorOptions {
 }
 
 export function createNarrator(options: NarratorOptions): Narrator {
-  const color = new Chalk({ level: options.color ? 1 : 0 });
+  const color = createStyle(options.color);
   const symbols = symbolsFor(options.env);
   const line = (text: string) => options.stderr.write(`${text}\n`);
   const say = (text: string) => {
@@ -66,7 +66,7 @@ export function createNarrator(options: NarratorOptions): Narrator {
         const width = (options.stderr.columns ?? 80) - 3;
         return text.length > width ? `${text.slice(0, width - 1)}…` : text;
       };
-      const render = () => options.stderr.write(`\r\x1b[2K${color.cyan(frames[frame++ % frames.length])} ${fit(current)}`);
+      const render = () => options.stderr.write(`\r\x1b[2K${color.cyan(frames[frame++ % frames.length]!)} ${fit(current)}`);
       render();
       const timer = setInterval(render, 80);
       timer.unref();
