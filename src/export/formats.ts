@@ -4,6 +4,7 @@
  */
 import { LOGIN_HOST, TEST_HOST } from '../salesforce/login-url.js';
 import { tokenUrl } from '../salesforce/audience-matrix.js';
+import { API_VERSION } from '../salesforce/api-version.js';
 import { JWT_BEARER_GRANT } from '../crypto/assertion.js';
 import { UsageError } from '../errors.js';
 import { dotenvValue, jsString, pyString, shellQuote, shellString, xmlComment, xmlText, yamlScalar } from './quote.js';
@@ -24,8 +25,6 @@ export const FORMAT_IDS = [
 ] as const;
 export type FormatId = (typeof FORMAT_IDS)[number];
 
-/** Metadata API version written to package.xml / sfdx-project.json (Spring '26; ECA certificate needs 60+). */
-export const METADATA_API_VERSION = '66.0';
 
 export interface FormatSpec {
   id: FormatId;
@@ -238,7 +237,7 @@ function buildMetadata(v: ExportValues): TemplateValues {
     contactEmailText: xmlComment(v.contactEmail),
     certificate: xmlText(v.certPem.trim()),
     consumerKeyComment: v.clientId ? xmlComment(v.clientId) : undefined,
-    apiVersion: METADATA_API_VERSION,
+    apiVersion: API_VERSION,
     usernameComment: xmlComment(v.username),
   };
 }

@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { CancelledError } from '../errors.js';
 import { TransportError, type HttpClient, type HttpResponse } from '../net/types.js';
+import { API_VERSION } from './api-version.js';
 import { audienceMatrix, type AudiencePair } from './audience-matrix.js';
 import { classifyTransportError } from './classify.js';
 import type { FindingCode } from './codes.js';
@@ -88,7 +89,6 @@ export type VerificationOutcome =
     };
 
 const DEFAULT_WAIT_BACKOFF = { initialMs: 5_000, maxMs: 30_000 };
-const FALLBACK_API_VERSION = 'v60.0';
 const GET_BACKOFF_MS = [250, 1000];
 
 function skewOf(attempts: readonly Attempt[]): number | null {
@@ -239,10 +239,9 @@ export async function runVerification(input: VerificationInput): Promise<Verific
   const fromId = parseIdentityUrl(token.id);
   const get = (url: string, auth: boolean) => getWithRetry(input, url, auth ? accessToken : undefined);
 
-  // Independent calls run side by side: identity (or userinfo) and the version list, then the
-  // authenticated API call and the org query. Fewer round trips keep `verify` quick.
-  const versionsUrl = `${instanceUrl}/services/data/`;
-  const [identityOutcome, versions] = await Promise.all([fetchIdentity(token.id, instanceUrl, get), get(versionsUrl, true)]);
+  // Identity (or userinfo) and one authenticated REST call, side by side: one round trip after the token.
+  const sandboxFromHost = sandboxFromIdentityUrl(token.id);
+  const [identityOutcome, rest] = await Promise.all([fetchIdentity(token.id, instanceUrl, get), callRestApi(instanceUrl, sandboxFromHost === null, get)]);
   const { identity, identitySource, identityUrlUsed } = identityOutcome;
   emit({ type: 'identity', source: identitySource, url: identityUrlUsed });
 
@@ -260,41 +259,21 @@ export async function runVerification(input: VerificationInput): Promise<Verific
     elapsedMs: elapsed(),
   });
 
-  // The version list needs no authentication, so it proves nothing by itself: it picks the version.
-  if (versions.transport) {
-    const classified = classifyTransportError(versions.transport);
-    emit({ type: 'api', ok: false, httpStatus: null, url: versionsUrl });
-    return apiFailure(classified.outcome, `A token was issued, but the instance ${instanceUrl} could not be reached: ${classified.message}`, classified.hint);
-  }
-  const versionsResponse = versions.response!;
-  if (versionsResponse.status === 401 || versionsResponse.status === 403) {
-    emit({ type: 'api', ok: false, httpStatus: versionsResponse.status, url: versionsUrl });
-    return apiFailure('api-access-denied', `A token was issued, but ${versionsUrl} answered HTTP ${versionsResponse.status}${restError(versionsResponse.body)}.`);
-  }
-  const apiVersion = latestVersion(parseJson(versionsResponse.body));
-
-  // The identity host tells production from sandbox only on the generic hosts; otherwise ask the org.
-  const sandboxFromHost = sandboxFromIdentityUrl(token.id);
-  const resourcesUrl = `${instanceUrl}/services/data/${apiVersion ?? FALLBACK_API_VERSION}/`;
-  const orgQueryUrl = `${resourcesUrl}query?q=${encodeURIComponent('SELECT IsSandbox FROM Organization')}`;
-  const [api, orgQuery] = await Promise.all([
-    get(resourcesUrl, true),
-    sandboxFromHost === null ? get(orgQueryUrl, true) : Promise.resolve<GetOutcome>({}),
-  ]);
-  if (api.transport) {
-    const classified = classifyTransportError(api.transport);
-    emit({ type: 'api', ok: false, httpStatus: null, url: resourcesUrl });
+  if (rest.outcome.transport) {
+    const classified = classifyTransportError(rest.outcome.transport);
+    emit({ type: 'api', ok: false, httpStatus: null, url: rest.url });
     return apiFailure(classified.outcome, `A token was issued, but the REST API at ${instanceUrl} could not be reached: ${classified.message}`, classified.hint);
   }
-  const apiResponse = api.response!;
+  const apiResponse = rest.outcome.response!;
   const apiOk = apiResponse.status >= 200 && apiResponse.status < 300;
-  emit({ type: 'api', ok: apiOk, httpStatus: apiResponse.status, url: resourcesUrl });
+  emit({ type: 'api', ok: apiOk, httpStatus: apiResponse.status, url: rest.url });
   if (!apiOk) {
     const code: FindingCode = apiResponse.status >= 500 ? 'server-error' : 'api-access-denied';
-    return apiFailure(code, `A token was issued, but the REST API refused it: ${resourcesUrl} answered HTTP ${apiResponse.status}${restError(apiResponse.body)}.`);
+    return apiFailure(code, `A token was issued, but the REST API refused it: ${rest.url} answered HTTP ${apiResponse.status}${restError(apiResponse.body)}.`);
   }
-  const orgRecord = record((record(parseJson(orgQuery.response?.status === 200 ? orgQuery.response.body : ''))?.records as unknown[] | undefined)?.[0]);
+  const orgRecord = record((record(parseJson(apiResponse.body))?.records as unknown[] | undefined)?.[0]);
   const isSandbox = sandboxFromHost ?? (typeof orgRecord?.IsSandbox === 'boolean' ? orgRecord.IsSandbox : null);
+  const apiVersion = rest.version;
 
   const result: VerificationResult = {
     loginUrl: success.loginUrl,
@@ -312,7 +291,7 @@ export async function runVerification(input: VerificationInput): Promise<Verific
     attempts,
     rounds: round,
     identitySource,
-    apiVersion: apiVersion ?? null,
+    apiVersion,
     elapsedMs: elapsed(),
   };
   return { ok: true, result, accessToken };
@@ -340,6 +319,32 @@ export function latestVersion(list: unknown): string | undefined {
     if (!best || n > best.n) best = { n, v: `v${version.includes('.') ? version : `${version}.0`}` };
   }
   return best?.v;
+}
+
+/**
+ * One authenticated REST call at API_VERSION: it proves the token works on the API (the "API
+ * Enabled" permission, the api scope). When the identity host does not say whether the org is a
+ * sandbox, the call is the Organization query, which also answers that.
+ */
+async function callRestApi(
+  instanceUrl: string,
+  askOrg: boolean,
+  get: (url: string, auth: boolean) => Promise<GetOutcome>,
+): Promise<{ url: string; outcome: GetOutcome; version: string }> {
+  const urlFor = (version: string) =>
+    `${instanceUrl}/services/data/${version}/${askOrg ? `query?q=${encodeURIComponent('SELECT IsSandbox FROM Organization')}` : ''}`;
+  let version = `v${API_VERSION}`;
+  let outcome = await get(urlFor(version), true);
+  // An instance that does not serve this version yet: use the newest one it lists.
+  if (outcome.response?.status === 404) {
+    const versions = await get(`${instanceUrl}/services/data/`, false);
+    const latest = versions.response?.status === 200 ? latestVersion(parseJson(versions.response.body)) : undefined;
+    if (latest && latest !== version) {
+      version = latest;
+      outcome = await get(urlFor(version), true);
+    }
+  }
+  return { url: urlFor(version), outcome, version };
 }
 
 /** The identity URL from the token response, else userinfo; the token alone when both fail. */

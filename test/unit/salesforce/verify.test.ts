@@ -28,11 +28,10 @@ function byAudience(answers: Record<string, HttpResponse>) {
   return (request: HttpRequest) => answers[String(claimsOf(request).aud)] ?? oauthError('invalid_grant', 'audience is invalid');
 }
 
-function withApi(fake: FakeHttp, api: HttpResponse = json(200, { sobjects: '/services/data/v67.0/sobjects' })): FakeHttp {
+function withApi(fake: FakeHttp, api: HttpResponse = json(200, { sobjects: '/services/data/v66.0/sobjects' })): FakeHttp {
   return fake
     .on('GET', ID_URL, json(200, IDENTITY))
-    .on('GET', `${MY}/services/data/`, json(200, VERSIONS))
-    .on('GET', `${MY}/services/data/v67.0/`, api);
+    .on('GET', `${MY}/services/data/v66.0/`, api);
 }
 
 function run(fake: FakeHttp, overrides: Partial<VerificationInput> = {}) {
@@ -81,7 +80,7 @@ describe('runVerification', () => {
       isSandbox: false,
       clockSkewSeconds: 7,
       identitySource: 'identity-url',
-      apiVersion: 'v67.0',
+      apiVersion: 'v66.0',
       rounds: 1,
     });
     expect(outcome.result.attempts.map((a) => [a.loginUrl, a.audience, a.outcome, a.httpStatus])).toEqual([
@@ -92,7 +91,9 @@ describe('runVerification', () => {
     expect(JSON.stringify(outcome.result)).not.toContain('secret');
     const identityCall = fake.to(ID_URL)[0];
     expect(identityCall?.headers?.authorization).toBe(`Bearer ${ACCESS}`);
-    expect(fake.to(`${MY}/services/data/v67.0/`)[0]?.headers?.authorization).toBe(`Bearer ${ACCESS}`);
+    expect(fake.to(`${MY}/services/data/v66.0/`)[0]?.headers?.authorization).toBe(`Bearer ${ACCESS}`);
+    // One round after the token: identity and the API call, and no version lookup.
+    expect(fake.requests.filter((r) => r.method === 'GET').map((r) => r.url)).toEqual([ID_URL, `${MY}/services/data/v66.0/`]);
   });
 
   it('stops at the first pair that works', async () => {
@@ -180,8 +181,7 @@ describe('runVerification', () => {
       .on('POST', `${MY}/services/oauth2/token`, json(200, { ...TOKEN, id: `https://test.salesforce.com/id/${ORG}/${USER}` }))
       .on('GET', `https://test.salesforce.com/id/${ORG}/${USER}`, json(403, [{ errorCode: 'FORBIDDEN', message: 'Bad_Id' }]))
       .on('GET', `${MY}/services/oauth2/userinfo`, json(200, { user_id: USER, organization_id: ORG, preferred_username: 'integration@acme.com.uat', name: 'Integration' }))
-      .on('GET', `${MY}/services/data/`, json(200, VERSIONS))
-      .on('GET', `${MY}/services/data/v67.0/`, json(200, {}));
+      .on('GET', `${MY}/services/data/v66.0/`, json(200, {}));
     const { promise, events } = run(fake, { orgKind: 'sandbox' });
     const outcome = await promise;
     if (!outcome.ok) throw new Error(outcome.message);
@@ -193,11 +193,37 @@ describe('runVerification', () => {
   it('uses the ids in the token answer when no identity endpoint answers', async () => {
     const fake = createFakeHttp()
       .on('POST', `${MY}/services/oauth2/token`, json(200, TOKEN))
-      .on('GET', `${MY}/services/data/`, json(200, VERSIONS))
-      .on('GET', `${MY}/services/data/v67.0/`, json(200, {}));
+      .on('GET', `${MY}/services/data/v66.0/`, json(200, {}));
     const outcome = await run(fake).promise;
     if (!outcome.ok) throw new Error(outcome.message);
     expect(outcome.result).toMatchObject({ identitySource: 'token', organizationId: ORG, userId: USER, username: 'integration@acme.com', displayName: null });
+  });
+
+  it('asks the org whether it is a sandbox when the identity host does not say', async () => {
+    const myId = `${MY}/id/${ORG}/${USER}`;
+    const query = `${MY}/services/data/v66.0/query?q=SELECT%20IsSandbox%20FROM%20Organization`;
+    const fake = createFakeHttp()
+      .on('POST', `${MY}/services/oauth2/token`, json(200, { ...TOKEN, id: myId }))
+      .on('GET', myId, json(200, { ...IDENTITY, id: myId }))
+      .on('GET', query, json(200, { totalSize: 1, done: true, records: [{ attributes: { type: 'Organization' }, IsSandbox: true }] }));
+    const outcome = await run(fake).promise;
+    if (!outcome.ok) throw new Error(outcome.message);
+    expect(outcome.result.isSandbox).toBe(true);
+    expect(fake.to(query)[0]?.headers?.authorization).toBe(`Bearer ${ACCESS}`);
+    expect(fake.requests.filter((r) => r.method === 'GET')).toHaveLength(2);
+  });
+
+  it('falls back to the newest version the instance lists when it does not serve ours', async () => {
+    const fake = createFakeHttp()
+      .on('POST', `${MY}/services/oauth2/token`, json(200, TOKEN))
+      .on('GET', ID_URL, json(200, IDENTITY))
+      .on('GET', `${MY}/services/data/v66.0/`, json(404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]))
+      .on('GET', `${MY}/services/data/`, json(200, VERSIONS.filter((v) => v.version !== '66.0' && v.version !== '67.0')))
+      .on('GET', `${MY}/services/data/v65.0/`, json(200, {}));
+    const outcome = await run(fake).promise;
+    if (!outcome.ok) throw new Error(outcome.message);
+    expect(outcome.result.apiVersion).toBe('v65.0');
+    expect(fake.to(`${MY}/services/data/v65.0/`)[0]?.headers?.authorization).toBe(`Bearer ${ACCESS}`);
   });
 
   it('classifies a REST 401/403 after the token as api-access-denied, keeping the working pair', async () => {
