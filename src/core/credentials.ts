@@ -128,5 +128,6 @@ export async function loadKey(ctx: CommandContext, creds: Pick<Credentials, 'key
   const text = creds.keyPath ? await readFileFor('private key', creds.keyPath) : (ctx.deps.env.SFJWT_KEY ?? '');
   const parsed = parsePrivateKey(text, creds.keyPath ?? 'SFJWT_KEY');
   for (const repair of parsed.repairs) ctx.warn('key-invalid', `${creds.keyPath ?? 'SFJWT_KEY'}: ${repair}`);
-  return { key: parsed.key, pem: parsed.pem, bits: parsed.bits };
+  // The parsed key itself: its PEM export is computed only if someone reads it.
+  return parsed;
 }

@@ -182,19 +182,25 @@ function describeOpenSsh(der: Buffer): { keyType?: string; encrypted: boolean } 
 }
 
 export function classifyBlock(block: PemBlock): PemClassification {
+  return classifyBlockKeeping(block).classification;
+}
+
+/** classifyBlock, keeping the key object it had to decode, so parsing does not decode it twice. */
+function classifyBlockKeeping(block: PemBlock): { classification: PemClassification; key?: KeyObject } {
+  const classified = (kind: PemKind, label: string) => ({ classification: { kind, label } });
   switch (block.type) {
     case 'RSA PRIVATE KEY':
     case 'EC PRIVATE KEY':
     case 'DSA PRIVATE KEY': {
       if (/ENCRYPTED/.test(block.headers['Proc-Type'] ?? '')) {
-        return { kind: 'encrypted', label: 'an encrypted (passphrase-protected) private key' };
+        return classified('encrypted', 'an encrypted (passphrase-protected) private key');
       }
-      if (block.type === 'RSA PRIVATE KEY') return { kind: 'rsa-pkcs1', label: 'an RSA private key (PKCS#1)' };
-      if (block.type === 'DSA PRIVATE KEY') return { kind: 'unsupported-key', label: 'a DSA private key' };
+      if (block.type === 'RSA PRIVATE KEY') return classified('rsa-pkcs1', 'an RSA private key (PKCS#1)');
+      if (block.type === 'DSA PRIVATE KEY') return classified('unsupported-key', 'a DSA private key');
       try {
-        return describeNonRsa(createPrivateKey(block.pem));
+        return { classification: describeNonRsa(createPrivateKey(block.pem)) };
       } catch {
-        return { kind: 'ec', label: 'an EC private key' };
+        return classified('ec', 'an EC private key');
       }
     }
     case 'PRIVATE KEY': {
@@ -202,30 +208,30 @@ export function classifyBlock(block: PemBlock): PemClassification {
       try {
         key = createPrivateKey(block.pem);
       } catch {
-        return { kind: 'garbage', label: 'a damaged PKCS#8 private key (its contents do not decode)' };
+        return classified('garbage', 'a damaged PKCS#8 private key (its contents do not decode)');
       }
-      if (key.asymmetricKeyType === 'rsa') return { kind: 'rsa-pkcs8', label: 'an RSA private key (PKCS#8)' };
-      return describeNonRsa(key);
+      if (key.asymmetricKeyType === 'rsa') return { classification: { kind: 'rsa-pkcs8', label: 'an RSA private key (PKCS#8)' }, key };
+      return { classification: describeNonRsa(key), key };
     }
     case 'ENCRYPTED PRIVATE KEY':
-      return { kind: 'encrypted', label: 'an encrypted (passphrase-protected) PKCS#8 private key' };
+      return classified('encrypted', 'an encrypted (passphrase-protected) PKCS#8 private key');
     case 'OPENSSH PRIVATE KEY': {
       const { keyType, encrypted } = describeOpenSsh(block.der);
       const details = [keyType, encrypted ? 'passphrase-protected' : undefined].filter(Boolean).join(', ');
-      return { kind: 'openssh', label: `an OpenSSH private key${details ? ` (${details})` : ''}` };
+      return classified('openssh', `an OpenSSH private key${details ? ` (${details})` : ''}`);
     }
     case 'CERTIFICATE':
     case 'X509 CERTIFICATE':
     case 'TRUSTED CERTIFICATE':
-      return { kind: 'certificate', label: 'a certificate' };
+      return classified('certificate', 'a certificate');
     case 'PUBLIC KEY':
     case 'RSA PUBLIC KEY':
-      return { kind: 'public-key', label: 'a public key' };
+      return classified('public-key', 'a public key');
     case 'CERTIFICATE REQUEST':
     case 'NEW CERTIFICATE REQUEST':
-      return { kind: 'csr', label: 'a certificate signing request (CSR)' };
+      return classified('csr', 'a certificate signing request (CSR)');
     default:
-      return { kind: 'garbage', label: `a PEM block of type "${block.type}"` };
+      return classified('garbage', `a PEM block of type "${block.type}"`);
   }
 }
 
@@ -247,10 +253,15 @@ function classifyNonPem(text: string): PemClassification {
  * certificate together), the private key wins.
  */
 export function classifyPem(text: string): PemClassification {
-  const blocks = pemBlocks(normalizeKeyText(text).text);
-  if (blocks.length === 0) return classifyNonPem(text.startsWith('\uFEFF') ? text.slice(1) : text);
-  const kinds = blocks.map(classifyBlock);
-  return kinds.find((k) => PRIVATE_KINDS.includes(k.kind)) ?? kinds[0]!;
+  return classifyRepaired(normalizeKeyText(text).text, text).classification;
+}
+
+/** classifyPem on already repaired text; `original` describes text that holds no PEM block. */
+function classifyRepaired(repaired: string, original: string): { classification: PemClassification; block?: PemBlock; key?: KeyObject } {
+  const blocks = pemBlocks(repaired);
+  if (blocks.length === 0) return { classification: classifyNonPem(original.startsWith('\uFEFF') ? original.slice(1) : original) };
+  const kinds = blocks.map((block) => ({ block, ...classifyBlockKeeping(block) }));
+  return kinds.find((k) => PRIVATE_KINDS.includes(k.classification.kind)) ?? kinds[0]!;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -280,7 +291,8 @@ function fileRef(source: string | undefined): string {
 export function parsePrivateKey(text: string, source?: string): ParsedPrivateKey {
   const { text: repaired, repairs } = normalizeKeyText(text);
   const file = fileRef(source);
-  const { kind, label } = classifyPem(repaired);
+  const found = classifyRepaired(repaired, repaired);
+  const { kind, label } = found.classification;
   const generate = 'or generate a new key pair with `sfjwt cert generate` (then upload its certificate)';
   switch (kind) {
     case 'rsa-pkcs1':
@@ -309,17 +321,25 @@ export function parsePrivateKey(text: string, source?: string): ParsedPrivateKey
         ? `convert it to PEM: \`openssl pkey -inform DER -in ${file} -out server.key\``
         : `expected PEM text beginning with -----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----; ${generate}`);
   }
-  const block = pemBlocks(repaired).find((b) => b.type === (kind === 'rsa-pkcs1' ? 'RSA PRIVATE KEY' : 'PRIVATE KEY'))!;
   let key: KeyObject;
   try {
-    key = createPrivateKey(block.pem);
+    key = found.key ?? createPrivateKey(found.block!.pem);
   } catch {
     fail('key-invalid', source, `the key looks like ${label} but does not decode (the file is damaged or truncated)`, generate);
   }
   if (key.asymmetricKeyType !== 'rsa') fail('key-not-rsa', source, `this is ${describeNonRsa(key).label}; Salesforce accepts RSA keys only`);
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-  const pem = key.export({ type: 'pkcs8', format: 'pem' }).toString();
-  return { key, pem, bits, format: kind === 'rsa-pkcs1' ? 'pkcs1' : 'pkcs8', repairs };
+  let pem: string | undefined;
+  return {
+    key,
+    // Exported on first use: verify and token never need it.
+    get pem() {
+      return (pem ??= key.export({ type: 'pkcs8', format: 'pem' }).toString());
+    },
+    bits,
+    format: kind === 'rsa-pkcs1' ? 'pkcs1' : 'pkcs8',
+    repairs,
+  };
 }
 
 export interface ParsedCertificate {
