@@ -1,37 +1,128 @@
-// Bundles dist/ with esbuild: a few files instead of dozens of small ES modules, because Node 20
-// pays a few milliseconds per module at start-up (SPEC §9 start-up and verify budgets).
-// Commands stay separate chunks (lazy `import()`), so --help and --version load none of them.
-// tsc compiles src/ to .build/ first (type-checked); esbuild bundles that JavaScript, so the lazy
-// `import(\`./commands/${file}.js\`)` in cli.ts matches real .js files and each command becomes a chunk.
+// Builds dist/ with esbuild after tsc has type-checked src/ into .build/.
+//
+// The CLI is one CommonJS bundle, dist/sfjwt.cjs (our code, commander, chalk), started by
+// dist/launch.cjs with a V8 code cache (src/launch.ts): Node 20 pays a few milliseconds per ES
+// module and compiles every start afresh, which alone would break SPEC §9's start-up and verify
+// budgets. Large dependencies that only some commands need (node-forge for PKCS#12, the prompts,
+// undici behind a proxy, open) are separate bundles in dist/vendor/, required on first use.
+// The library entry points (the emulator, key and certificate generation) stay ES modules.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const { version } = JSON.parse(fs.readFileSync('package.json', 'utf8'));
 
 fs.rmSync('.build', { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', '.build'], { stdio: 'inherit' });
 fs.rmSync('dist', { recursive: true, force: true });
-await build({
-  entryPoints: {
-    bin: '.build/bin.js',
-    // Public entry points used by the benches and by people embedding the emulator.
-    'emulator/index': '.build/emulator/index.js',
-    'crypto/keys': '.build/crypto/keys.js',
-    'crypto/cert': '.build/crypto/cert.js',
-  },
+
+const common = { bundle: true, platform: 'node', target: 'node20', minify: !process.env.SFJWT_NO_MINIFY, sourcemap: false, logLevel: 'warning' };
+
+/** Each vendored package: how its bundle re-exports it (CommonJS as is, ES modules by name). */
+const VENDORED = {
+  'node-forge': "module.exports = require('node-forge');",
+  undici: "module.exports = require('undici');",
+  '@inquirer/prompts': "export * from '@inquirer/prompts';",
+  open: "export { default } from 'open';",
+};
+const vendorFile = (name) => `vendor/${name.replace(/^@/, '').replace('/', '-')}`;
+
+const commonJs = {
+  ...common,
+  format: 'cjs',
   outdir: 'dist',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  // Dependencies are bundled too: resolving packages is the slowest part of Node 20's ESM loader.
-  external: ['node-pty'],
-  // Bundled CommonJS packages (commander, node-forge) call require() for Node built-ins.
-  banner: { js: "import { createRequire as __sfjwtRequire } from 'node:module'; const require = __sfjwtRequire(import.meta.url);" },
-  chunkNames: 'chunks/[name]-[hash]',
-  sourcemap: false,
-  minify: true,
-  logLevel: 'warning',
+  outExtension: { '.js': '.cjs' },
+  // import() becomes require(): the launcher compiles the bundle as a script, which has no ES module loader.
+  supported: { 'dynamic-import': false },
+  // import.meta does not exist in CommonJS; a getter keeps the URL lazy.
+  define: { 'import.meta.url': '__sfjwtMeta.url', __SFJWT_VERSION__: JSON.stringify(version) },
+  banner: { js: "var __sfjwtMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
+};
+
+// Each vendored import becomes a require() of its bundle by absolute path (from the bundle's own
+// folder), so the launcher can hand the bundle any require function (src/launch.ts).
+const vendorExternals = {
+  name: 'vendor-externals',
+  setup(b) {
+    const names = Object.keys(VENDORED).map((n) => n.replace(/[/@]/g, '\\$&'));
+    b.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) => ({ path: args.path, namespace: 'vendor' }));
+    b.onLoad({ filter: /.*/, namespace: 'vendor' }, (args) => ({
+      contents: `module.exports = require(__dirname + ${JSON.stringify(`/${vendorFile(args.path)}.cjs`)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * Built-ins loaded on first use rather than at start-up, where a start-up path never uses them:
+ * commander requires node:child_process only to run executable subcommands (sfjwt has none), and
+ * our modules use node:fs/promises for writes and for reading FIFOs (reads of regular files are
+ * synchronous, store/files.ts). Each costs milliseconds to load. The stand-in is a Proxy that
+ * loads the real module when a property is first read; it serves default imports (`fs.readFile`),
+ * which is how every such import is written.
+ */
+const LAZY_BUILTINS = [
+  { module: 'child_process', importer: /[\\/]commander[\\/]/ },
+  { module: 'fs/promises', importer: /[\\/]\.build[\\/]/ },
+];
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?(child_process|fs\/promises)$/ }, (args) => {
+      const module = args.path.replace(/^node:/, '');
+      const lazy = LAZY_BUILTINS.find((entry) => entry.module === module && entry.importer.test(args.importer));
+      return lazy ? { path: module, namespace: 'lazy-builtin' } : undefined;
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+      contents: `let real; module.exports = new Proxy({}, { get(_target, name) { real ??= require(${JSON.stringify(`node:${args.path}`)}); return real[name]; } });`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * A bundle for one command leaves the other commands' modules out (a stub stands in): a smaller
+ * bundle is less to read, deserialize and instantiate on every start. Command modules are named
+ * <command>.js or <command>-<sub>.js (cert-generate.js…).
+ */
+const onlyCommand = (command) => ({
+  name: 'only-command',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/commands\/[a-z-]+\.js$/ }, (args) => {
+      const module = path.basename(args.path, '.js');
+      if (!/[\\/]cli\.js$/.test(args.importer) || module === command || module.startsWith(`${command}-`)) return undefined;
+      return { path: module, namespace: 'absent-command' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'absent-command' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`the ${command} bundle has no ${args.path} command (reinstall sfjwt)`)});`,
+      loader: 'js',
+    }));
+  },
 });
+
+// The launcher picks sfjwt-<command>.cjs when argv names one command, else sfjwt.cjs (src/launch.ts).
+const { COMMAND_NAMES } = await import('./.build/command-names.js');
+const cliBundle = (name, plugins) =>
+  build({ ...commonJs, entryPoints: { [name]: '.build/bin.js' }, external: ['node-pty'], plugins: [vendorExternals, lazyBuiltins, ...plugins] });
+
+await Promise.all([
+  cliBundle('sfjwt', []),
+  ...COMMAND_NAMES.map((command) => cliBundle(`sfjwt-${command}`, [onlyCommand(command)])),
+  build({ ...commonJs, entryPoints: { launch: '.build/launch.js' } }),
+  ...Object.entries(VENDORED).map(([name, contents]) =>
+    build({ ...commonJs, stdin: { contents, resolveDir: '.', loader: 'js' }, outfile: `dist/${vendorFile(name)}.cjs`, outdir: undefined, outExtension: undefined }),
+  ),
+  build({
+    ...common,
+    entryPoints: { 'emulator/index': '.build/emulator/index.js', 'crypto/keys': '.build/crypto/keys.js', 'crypto/cert': '.build/crypto/cert.js' },
+    outdir: 'dist',
+    splitting: true,
+    format: 'esm',
+    // Bundled CommonJS packages (node-forge) call require() for Node built-ins.
+    banner: { js: "import { createRequire as __sfjwtRequire } from 'node:module'; const require = __sfjwtRequire(import.meta.url);" },
+    chunkNames: 'chunks/[name]-[hash]',
+  }),
+]);

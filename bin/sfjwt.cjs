@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 'use strict';
-// A small CommonJS entry: `--version` answers without loading the ES module graph.
+// A small CommonJS entry: `--version` answers without loading anything; everything else starts the
+// command's bundle through dist/launch.cjs, which keeps V8's compiled code between runs (src/launch.ts).
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   process.stdout.write(`${require('../package.json').version}\n`);
 } else {
-  import('../dist/bin.js').then(
-    (m) => m.main(args),
-    (error) => {
-      process.stderr.write(`sfjwt: cannot start (${error && error.message}); run \`npm run build\` first\n`);
-      process.exitCode = 1;
-    },
-  );
+  let launch;
+  try {
+    launch = require('../dist/launch.cjs').launch;
+  } catch (error) {
+    process.stderr.write(`sfjwt: cannot start (${error && error.message}); run \`npm run build\` first\n`);
+    process.exitCode = 1;
+  }
+  if (launch) launch(`${__dirname}/../dist`, args, require);
 }

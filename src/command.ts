@@ -46,7 +46,7 @@ export interface CommandOutcome {
 export type CommandHandler<Options> = (options: Options, ctx: CommandContext, args: string[]) => Promise<CommandOutcome>;
 
 export function isInteractive(deps: Pick<Deps, 'env' | 'stdinIsTTY' | 'stdout'>, globals: GlobalOptions): boolean {
-  return deps.stdinIsTTY && deps.stdout.isTTY && !deps.env.CI && globals.interactive && !globals.json;
+  return deps.stdout.isTTY && !deps.env.CI && globals.interactive && !globals.json && deps.stdinIsTTY;
 }
 
 export function useColor(deps: Pick<Deps, 'env' | 'stderr'>, globals: GlobalOptions): boolean {

@@ -8,7 +8,7 @@ import { createInquirerPrompter } from './ui/inquirer-prompter.js';
 export function createRealDeps(signal: AbortSignal): Deps {
   const env = process.env;
   return {
-    prompter: createInquirerPrompter({ input: process.stdin, output: process.stderr, signal }),
+    prompter: createInquirerPrompter(() => ({ input: process.stdin, output: process.stderr, signal })),
     http: createHttpClient(env),
     now: () => new Date(),
     random: (n) => new Uint8Array(randomBytes(n)),
@@ -38,7 +38,11 @@ export function createRealDeps(signal: AbortSignal): Deps {
         return process.stderr.columns;
       },
     },
-    stdinIsTTY: Boolean(process.stdin.isTTY),
+    // A getter: creating process.stdin costs milliseconds, and only interactive runs ask (after
+    // finding stdout is a terminal, see isInteractive).
+    get stdinIsTTY() {
+      return Boolean(process.stdin.isTTY);
+    },
     signal,
   };
 }

@@ -29,7 +29,8 @@ export function createContext(command: string, deps: Deps, globals: GlobalOption
     globals,
     ui,
     interactive: isInteractive(deps, globals),
-    configDir: resolveConfigDir({ ...deps, override: globals.configDir }),
+    // Not {...deps}: spreading would run every getter (stdinIsTTY creates process.stdin).
+    configDir: resolveConfigDir({ env: deps.env, platform: deps.platform, homedir: deps.homedir, cwd: deps.cwd, override: globals.configDir }),
     warnings,
     warn(code, message) {
       warnings.push({ code, message });

@@ -2,12 +2,12 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CommandContext, CommandHandler } from '../command.js';
 import { singleAppConfig, startEmulator, type RunningEmulator } from '../emulator/index.js';
 import { CliError } from '../errors.js';
+import { packageRoot } from '../package-root.js';
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'sfjwt.cjs');
+const bin = () => path.join(packageRoot(), 'bin', 'sfjwt.cjs');
 const DEMO_USER = 'integration@sfjwt-demo.example';
 const DEMO_ALIAS = 'demo';
 
@@ -28,7 +28,7 @@ interface StepReport {
 
 function runChild(args: string[], env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], signal });
+    const child = spawn(process.execPath, [bin(), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], signal });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

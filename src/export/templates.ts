@@ -1,11 +1,10 @@
 /** Reads a format's templates from the package's templates/ folder (shipped via package.json "files"). */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../package-root.js';
 import type { FormatSpec } from './formats.js';
 
-/** dist/export/templates.js (and src/export/templates.ts under vitest) → <package>/templates. */
-export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+export const templatesDir = (): string => path.join(packageRoot(), 'templates');
 
 export interface TemplateFile {
   /** Relative output path with "/" separators; may itself hold {{names}}. */
@@ -24,7 +23,7 @@ async function walk(root: string, rel = ''): Promise<TemplateFile[]> {
   return files;
 }
 
-export async function readTemplates(spec: FormatSpec, dir = TEMPLATES_DIR): Promise<TemplateFile[]> {
+export async function readTemplates(spec: FormatSpec, dir = templatesDir()): Promise<TemplateFile[]> {
   const where = path.join(dir, spec.template);
   if (spec.kind === 'dir') return walk(where);
   return [{ path: spec.fileName, text: await fs.readFile(where, 'utf8') }];

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { constants as fsConstants } from 'node:fs';
+import { constants as fsConstants, readFileSync, statSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
@@ -80,9 +80,19 @@ export async function writeFileAtomic(file: string, data: string | Buffer, mode:
   await removeStaleTemps(file);
 }
 
+/**
+ * Reads a text file. A regular file (config, keys, certificates: a few KB) is read synchronously:
+ * the promise API's open/stat/read/close thread-pool round trips are most of `verify`'s file time.
+ * Anything else, such as a FIFO from `--key <(vault read …)`, is read asynchronously, so a writer
+ * that never comes cannot block Ctrl-C. Errors are the usual ErrnoExceptions (ENOENT, EISDIR…).
+ */
+export async function readText(file: string): Promise<string> {
+  return statSync(file).isFile() ? readFileSync(file, 'utf8') : fs.readFile(file, 'utf8');
+}
+
 export async function readTextIfExists(file: string): Promise<string | undefined> {
   try {
-    return await fs.readFile(file, 'utf8');
+    return await readText(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;

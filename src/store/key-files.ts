@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { CliError } from '../errors.js';
-import { ensureDir, exists, writeFileAtomic, PRIVATE_FILE_MODE, PUBLIC_FILE_MODE } from './files.js';
+import { ensureDir, exists, readText, writeFileAtomic, PRIVATE_FILE_MODE, PUBLIC_FILE_MODE } from './files.js';
 
 export interface KeyPairFiles {
   keyPath: string;
@@ -58,7 +58,7 @@ export async function backUp(files: string[], backupDir: string): Promise<string
 
 export async function readFileFor(what: string, file: string): Promise<string> {
   try {
-    return await fs.readFile(file, 'utf8');
+    return await readText(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new CliError(what === 'certificate' ? 'cert-missing' : 'key-missing', `${what} file not found: ${file}`, { hint: `check the path, or run \`sfjwt cert generate\`` }, 2);

@@ -17,25 +17,31 @@ async function guard<T>(ask: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The real prompter: @inquirer/prompts, loaded only when a question is actually asked. */
-export function createInquirerPrompter(context: Context): Prompter {
+/**
+ * The real prompter: @inquirer/prompts, loaded only when a question is actually asked. The streams
+ * come from a function: touching process.stdin costs milliseconds that commands without questions
+ * should not pay.
+ */
+export function createInquirerPrompter(streams: () => Context): Prompter {
   const load = () => import('@inquirer/prompts');
+  let resolved: Context | undefined;
+  const context = () => (resolved ??= streams());
   return {
     async input(q) {
       const { input } = await load();
       return guard(() =>
-        input({ message: q.message, default: q.default, validate: q.validate ? (v: string) => q.validate!(v) : undefined }, context),
+        input({ message: q.message, default: q.default, validate: q.validate ? (v: string) => q.validate!(v) : undefined }, context()),
       );
     },
     async select(q) {
       const { select } = await load();
       return guard(() =>
-        select({ message: q.message, choices: q.choices, default: q.default, loop: false }, context),
+        select({ message: q.message, choices: q.choices, default: q.default, loop: false }, context()),
       ) as Promise<typeof q.default & string>;
     },
     async confirm(q) {
       const { confirm } = await load();
-      return guard(() => confirm({ message: q.message, default: q.default }, context));
+      return guard(() => confirm({ message: q.message, default: q.default }, context()));
     },
   };
 }

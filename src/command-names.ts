@@ -1,0 +1,15 @@
+/** sfjwt's top-level commands, in help order (cli.ts defines them; a test keeps the two in step). */
+export const COMMAND_NAMES = ['verify', 'token', 'cert', 'init', 'doctor', 'export', 'profiles', 'emulator', 'demo'] as const;
+
+export type CommandName = (typeof COMMAND_NAMES)[number];
+
+/**
+ * The commands worth defining for this argv: those it names. Defining all ~20 commands and their
+ * options costs milliseconds on every start; the command that runs is always one of the words in
+ * argv. Help listings (`sfjwt`, `--help` or `help` alone) and typos (for "did you mean") get all.
+ */
+export function commandsNamedIn(argv: readonly string[]): ReadonlySet<CommandName> | undefined {
+  if (argv.includes('help')) return undefined;
+  const named = argv.filter((arg): arg is CommandName => (COMMAND_NAMES as readonly string[]).includes(arg));
+  return named.length > 0 ? new Set(named) : undefined;
+}
