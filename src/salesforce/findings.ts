@@ -571,13 +571,18 @@ export function findingFor(code: FindingCode, context: FindingContext = {}): Res
   };
 }
 
-/** Every code's finding, app-kind neutral, Setup pages named by their Quick Find wording. */
-export const FINDINGS: Readonly<Record<FindingCode, FindingInfo>> = Object.fromEntries(
-  ALL_CODES.map((code) => {
-    const { code: _code, setupUrl: _url, ...info } = findingFor(code);
-    return [code, info];
-  }),
-) as Record<FindingCode, FindingInfo>;
+/**
+ * Every code's finding, app-kind neutral, Setup pages named by their Quick Find wording. A
+ * function, not a constant: rendering all of them at start-up would cost every command.
+ */
+export function allFindings(): Readonly<Record<FindingCode, FindingInfo>> {
+  return Object.fromEntries(
+    ALL_CODES.map((code) => {
+      const { code: _code, setupUrl: _url, ...info } = findingFor(code);
+      return [code, info];
+    }),
+  ) as Record<FindingCode, FindingInfo>;
+}
 
 /** Whether waiting for Salesforce to propagate a change can turn this failure into a success. */
 export function isRetryable(code: FindingCode | 'ok'): boolean {

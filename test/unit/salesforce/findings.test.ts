@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_CODES } from '../../../src/salesforce/codes.js';
-import { FINDINGS, findingFor, isRetryable } from '../../../src/salesforce/findings.js';
+import { allFindings, findingFor, isRetryable } from '../../../src/salesforce/findings.js';
 import { SETUP_PAGE_IDS, SETUP_PAGES, pageReference, quickFindText, setupUrl } from '../../../src/salesforce/setup-pages.js';
+
+const FINDINGS = allFindings();
 
 describe('FINDINGS catalogue', () => {
   it('has an entry with a title, causes and fixes for every finding code', () => {
