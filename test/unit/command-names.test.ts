@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { createProgram } from '../../src/cli.js';
+import { COMMAND_NAMES, commandsNamedIn, type CommandName } from '../../src/command-names.js';
+import { createTestDeps } from '../helpers/deps.js';
+
+const topLevelNames = (only?: ReadonlySet<CommandName>) =>
+  createProgram({ deps: createTestDeps(), setExitCode: () => {}, ...(only ? { only } : {}) }).commands.map((c) => c.name());
+
+describe('commandsNamedIn', () => {
+  it('is undefined when argv names no command (help listing, options only, typos)', () => {
+    expect(commandsNamedIn([])).toBeUndefined();
+    expect(commandsNamedIn(['--help'])).toBeUndefined();
+    expect(commandsNamedIn(['-h'])).toBeUndefined();
+    expect(commandsNamedIn(['--json', '--no-color'])).toBeUndefined();
+    expect(commandsNamedIn(['verfy'])).toBeUndefined();
+    expect(commandsNamedIn(['Verify', 'CERT'])).toBeUndefined();
+  });
+
+  it("is undefined whenever 'help' is a word of argv, even next to a command", () => {
+    expect(commandsNamedIn(['help'])).toBeUndefined();
+    expect(commandsNamedIn(['help', 'verify'])).toBeUndefined();
+    expect(commandsNamedIn(['cert', 'help', 'show'])).toBeUndefined();
+  });
+
+  it('is the set of the one command named', () => {
+    expect(commandsNamedIn(['verify'])).toEqual(new Set(['verify']));
+    expect(commandsNamedIn(['verify', '--json', '--help'])).toEqual(new Set(['verify']));
+    expect(commandsNamedIn(['-a', 'acme', 'cert', 'show'])).toEqual(new Set(['cert']));
+    expect(commandsNamedIn(['token', 'token'])).toEqual(new Set(['token']));
+  });
+
+  it('is the set of every command name in argv when there are several (e.g. an option value)', () => {
+    expect(commandsNamedIn(['-a', 'verify', 'doctor'])).toEqual(new Set(['verify', 'doctor']));
+    expect(commandsNamedIn(['export', '--format', 'x', 'demo', 'profiles'])).toEqual(new Set(['export', 'demo', 'profiles']));
+  });
+
+  it('knows every command name', () => {
+    for (const name of COMMAND_NAMES) expect(commandsNamedIn(['--json', name])).toEqual(new Set([name]));
+  });
+});
+
+describe('COMMAND_NAMES and createProgram', () => {
+  it('lists exactly the top-level commands cli.ts defines, in help order', () => {
+    expect(topLevelNames()).toEqual([...COMMAND_NAMES]);
+  });
+
+  it('has no duplicates', () => {
+    expect(new Set(COMMAND_NAMES).size).toBe(COMMAND_NAMES.length);
+  });
+
+  it('defines only the commands asked for', () => {
+    expect(topLevelNames(new Set(['verify']))).toEqual(['verify']);
+    expect(topLevelNames(new Set(['doctor', 'cert']))).toEqual(['cert', 'doctor']);
+    for (const name of COMMAND_NAMES) expect(topLevelNames(new Set([name]))).toEqual([name]);
+  });
+
+  it("defines a command's subcommands when it is asked for", () => {
+    const program = createProgram({ deps: createTestDeps(), setExitCode: () => {}, only: new Set(['cert']) });
+    const cert = program.commands.find((c) => c.name() === 'cert');
+    const full = createProgram({ deps: createTestDeps(), setExitCode: () => {} }).commands.find((c) => c.name() === 'cert');
+    expect(cert?.commands.map((c) => c.name())).toEqual(full?.commands.map((c) => c.name()));
+    expect(cert?.commands.map((c) => c.name())).toContain('show');
+  });
+});
