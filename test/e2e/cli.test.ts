@@ -101,6 +101,50 @@ describe('the built CLI', () => {
     expect(missing.stderr).toMatch(/no profile named "nope".*known profiles: a/s);
   });
 
+  it('keeps one compiled-code cache per command bundle, reuses it, and keeps none when told not to', async () => {
+    const cache = path.join(dir, 'cache');
+    const env = { SFJWT_HOME: await home(), SFJWT_CACHE_DIR: cache };
+    const first = await runCli(['profiles', 'list', '--json'], { env });
+    expect(first.code).toBe(0);
+    const files = await fs.readdir(cache);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/-sfjwt-profiles-\d+-\d+\.v8cache$/);
+    const file = path.join(cache, files[0]!);
+    expect(await modeOf(file)).toBe(0o600);
+    expect(await modeOf(cache)).toBe(0o700);
+    const written = (await fs.stat(file)).mtimeMs;
+    const second = await runCli(['profiles', 'list', '--json'], { env });
+    expect(second.json()).toEqual(first.json());
+    // A run that used the cache leaves it alone.
+    expect((await fs.stat(file)).mtimeMs).toBe(written);
+    await runCli(['--help'], { env });
+    // --help runs the bundle with every command: a cache of its own, beside the first.
+    const after = await fs.readdir(cache);
+    expect(after).toHaveLength(2);
+    expect(after).toEqual(expect.arrayContaining([files[0], expect.stringMatching(/-sfjwt-\d+-\d+\.v8cache$/)]));
+
+    const off = path.join(dir, 'cache-off');
+    const disabled = await runCli(['profiles', 'list', '--json'], { env: { ...env, SFJWT_CACHE_DIR: off, SFJWT_NO_COMPILE_CACHE: '1' } });
+    expect(disabled.json()).toEqual(first.json());
+    await expect(fs.access(off)).rejects.toThrow();
+  });
+
+  it('ends quietly with exit 0 when the reader of its output goes away (| head)', async () => {
+    const h = await home();
+    const profiles = Object.fromEntries(
+      Array.from({ length: 3000 }, (_, i) => [`p${i}`, { loginUrl: 'https://acme.my.salesforce.com', username: USER, clientId: CLIENT_ID, keyPath: keys.keyPath, orgKind: 'production', appKind: 'eca', createdAt: '2026-01-01T00:00:00.000Z' }]),
+    );
+    await fs.writeFile(path.join(h, 'config.json'), JSON.stringify({ schemaVersion: 1, default: 'p0', profiles }));
+    const child = spawn(process.execPath, [BIN, 'profiles', 'list', '--json'], { env: { ...process.env, CI: '1', SFJWT_HOME: h }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Far more than a pipe buffer is coming: read the first chunk, then hang up as `head` does.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
+  });
+
   it('sfjwt emulator prints its URL, serves a real login, and stops cleanly on SIGINT', async () => {
     const child = spawn(process.execPath, [BIN, 'emulator', '--client-id', CLIENT_ID, '--cert', keys.certPath, '--username', USER], {
       env: { PATH: process.env.PATH, CI: '1', NO_COLOR: '1' },

@@ -1,9 +1,14 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(ROOT, 'bin', 'sfjwt.cjs');
+
+/** One compiled-code cache per test worker: the suite never writes into the user's own ~/.cache. */
+export const TEST_CACHE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'sfjwt-test-cache-'));
 
 export interface CliRun {
   code: number | null;
@@ -13,8 +18,8 @@ export interface CliRun {
 }
 
 /**
- * Runs the built CLI as a user would (a real process), in CI mode with no colour and a private
- * SFJWT_HOME unless the caller overrides the environment.
+ * Runs the built CLI as a user would (a real process), in CI mode with no colour, the test cache
+ * dir and a private SFJWT_HOME unless the caller overrides the environment.
  */
 export function runCli(
   args: string[],
@@ -26,6 +31,7 @@ export function runCli(
     TMPDIR: process.env.TMPDIR,
     CI: '1',
     NO_COLOR: '1',
+    SFJWT_CACHE_DIR: TEST_CACHE_DIR,
     ...options.env,
   };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
