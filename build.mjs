@@ -8,6 +8,7 @@
 // The library entry points (the emulator, key and certificate generation) stay ES modules.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -108,9 +109,9 @@ const { COMMAND_NAMES } = await import('./.build/command-names.js');
 const cliBundle = (name, plugins) =>
   build({ ...commonJs, entryPoints: { [name]: '.build/bin.js' }, external: ['node-pty'], plugins: [vendorExternals, lazyBuiltins, ...plugins] });
 
+const cliBundles = ['sfjwt', ...COMMAND_NAMES.map((command) => `sfjwt-${command}`)];
 await Promise.all([
-  cliBundle('sfjwt', []),
-  ...COMMAND_NAMES.map((command) => cliBundle(`sfjwt-${command}`, [onlyCommand(command)])),
+  ...cliBundles.map((name) => cliBundle(name, name === 'sfjwt' ? [] : [onlyCommand(name.slice('sfjwt-'.length))])),
   build({ ...commonJs, entryPoints: { launch: '.build/launch.js' } }),
   ...Object.entries(VENDORED).map(([name, contents]) =>
     build({ ...commonJs, stdin: { contents, resolveDir: '.', loader: 'js' }, outfile: `dist/${vendorFile(name)}.cjs`, outdir: undefined, outExtension: undefined }),
@@ -126,3 +127,12 @@ await Promise.all([
     chunkNames: 'chunks/[name]-[hash]',
   }),
 ]);
+
+// Stamp each CLI bundle with a hash of its content: the launcher names its code cache by it
+// (npm gives every installed file the same mtime, so file dates cannot tell two builds apart).
+for (const name of cliBundles) {
+  const file = `dist/${name}.cjs`;
+  const source = fs.readFileSync(file, 'utf8');
+  const id = createHash('sha256').update(source).digest('hex').slice(0, 16);
+  fs.writeFileSync(file, `// sfjwt-build ${id}\n${source}`);
+}

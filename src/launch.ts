@@ -60,12 +60,24 @@ function cachePrefix(env: NodeJS.ProcessEnv): string {
   return `${process.versions.v8}-${process.arch}-${hash(`${process.execArgv.join(' ')}|${env.NODE_OPTIONS ?? ''}`)}-`;
 }
 
+/** The first line build.mjs writes into each bundle: a hash of the rest of it. */
+const BUILD_STAMP = /^\/\/ sfjwt-build ([0-9a-z]+)\n/;
+
 /**
- * `<v8>-<arch>-<flags>-<bundle>-<size>-<mtime>.v8cache`: another Node, other flags or a rebuilt
+ * What the bundle is, by content: V8 checks a cache only against the source's length, and npm
+ * gives every installed file the same mtime, so neither could tell two builds apart. The build's
+ * stamp costs nothing to read; an unstamped bundle is hashed here.
+ */
+export function bundleIdOf(source: string): string {
+  return BUILD_STAMP.exec(source.slice(0, 64))?.[1] ?? hash(source);
+}
+
+/**
+ * `<v8>-<arch>-<flags>-<bundle>-<id>.v8cache`: another Node, other flags or another build of the
  * bundle each get their own file, so alternating between them does not keep rewriting one.
  */
-export function cacheFileName(bundlePath: string, bundle: { size: number; mtimeMs: number }, env: NodeJS.ProcessEnv): string {
-  return `${cachePrefix(env)}${path.basename(bundlePath, '.cjs')}-${bundle.size}-${Math.round(bundle.mtimeMs)}${SUFFIX}`;
+export function cacheFileName(bundlePath: string, bundleId: string, env: NodeJS.ProcessEnv): string {
+  return `${cachePrefix(env)}${path.basename(bundlePath, '.cjs')}-${bundleId}${SUFFIX}`;
 }
 
 /** Only a folder of ours that nobody else can write to: a planted cache would be planted code. */
@@ -101,17 +113,9 @@ export interface LoadedBundle {
  * vendored bundles (build.mjs), so the caller's require does (no node:module to load for one).
  */
 export function loadBundle(bundlePath: string, requireFn: NodeJS.Require, host: CacheHost = realHost()): LoadedBundle {
-  const fd = fs.openSync(bundlePath, 'r');
-  let source: string;
-  let stat: fs.Stats;
-  try {
-    stat = fs.fstatSync(fd);
-    source = fs.readFileSync(fd, 'utf8');
-  } finally {
-    fs.closeSync(fd);
-  }
+  const source = fs.readFileSync(bundlePath, 'utf8');
   const dir = compileCacheDir(host);
-  const cacheFile = dir === undefined ? undefined : path.join(dir, cacheFileName(bundlePath, stat, host.env));
+  const cacheFile = dir === undefined ? undefined : path.join(dir, cacheFileName(bundlePath, bundleIdOf(source), host.env));
   const cachedData = cacheFile && isPrivateDir(dir!, host.uid) ? readIfPresent(cacheFile) : undefined;
   // The same wrapper as Node's CommonJS loader, so the bundle sees exports, require, module…
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
@@ -143,12 +147,16 @@ function writeCache(file: string, data: Buffer, host: CacheHost): void {
     if (!isPrivateDir(dir, host.uid)) return;
     fs.writeFileSync(temp, data, { mode: 0o600 });
     fs.renameSync(temp, file);
-    // <prefix><bundle>-<size>-<mtime>.v8cache: same prefix and bundle, another build → stale.
+    // <prefix><bundle>-<id>.v8cache: same prefix and bundle, another build → stale; so is the temp
+    // file of a save that died more than a minute ago.
     const name = path.basename(file);
-    const sameBundle = name.slice(0, name.lastIndexOf('-', name.lastIndexOf('-') - 1) + 1);
-    const staleBuild = /^\d+-\d+\.v8cache$/;
+    const sameBundle = name.slice(0, name.lastIndexOf('-') + 1);
     for (const other of fs.readdirSync(dir)) {
-      if (other !== name && other.startsWith(sameBundle) && staleBuild.test(other.slice(sameBundle.length))) fs.rmSync(path.join(dir, other), { force: true });
+      if (other === name || !other.startsWith(sameBundle)) continue;
+      const rest = other.slice(sameBundle.length);
+      const otherFile = path.join(dir, other);
+      const stale = /^[0-9a-z]+\.v8cache$/.test(rest) || (/^[0-9a-z]+\.v8cache\.\d+\.tmp$/.test(rest) && Date.now() - fs.statSync(otherFile).mtimeMs > 60_000);
+      if (stale) fs.rmSync(otherFile, { force: true });
     }
   } catch {
     // A cache is an optimisation: a read-only home or a full disk must not fail the command.

@@ -108,7 +108,7 @@ describe('the built CLI', () => {
     expect(first.code).toBe(0);
     const files = await fs.readdir(cache);
     expect(files).toHaveLength(1);
-    expect(files[0]).toMatch(/-sfjwt-profiles-\d+-\d+\.v8cache$/);
+    expect(files[0]).toMatch(/-sfjwt-profiles-[0-9a-f]+\.v8cache$/);
     const file = path.join(cache, files[0]!);
     expect(await modeOf(file)).toBe(0o600);
     expect(await modeOf(cache)).toBe(0o700);
@@ -121,7 +121,7 @@ describe('the built CLI', () => {
     // --help runs the bundle with every command: a cache of its own, beside the first.
     const after = await fs.readdir(cache);
     expect(after).toHaveLength(2);
-    expect(after).toEqual(expect.arrayContaining([files[0], expect.stringMatching(/-sfjwt-\d+-\d+\.v8cache$/)]));
+    expect(after).toEqual(expect.arrayContaining([files[0], expect.stringMatching(/-sfjwt-[0-9a-f]+\.v8cache$/)]));
 
     const off = path.join(dir, 'cache-off');
     const disabled = await runCli(['profiles', 'list', '--json'], { env: { ...env, SFJWT_CACHE_DIR: off, SFJWT_NO_COMPILE_CACHE: '1' } });

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bundleFileFor, cacheFileName, compileCacheDir, loadBundle, type CacheHost } from '../../src/launch.js';
+import { bundleFileFor, bundleIdOf, cacheFileName, compileCacheDir, loadBundle, type CacheHost } from '../../src/launch.js';
 
 const requireFn = createRequire(import.meta.url);
 const POSIX = process.platform !== 'win32' && typeof process.getuid === 'function';
@@ -40,7 +40,7 @@ function writeBundle(name: string, tag = 'one'): string {
 
 /** The exact cache file loadBundle uses for this bundle as it is now. */
 const cachePathOf = (bundle: string, env: NodeJS.ProcessEnv = { SFJWT_CACHE_DIR: cacheDir }) =>
-  path.join(cacheDir, cacheFileName(bundle, fs.statSync(bundle), env));
+  path.join(cacheDir, cacheFileName(bundle, bundleIdOf(fs.readFileSync(bundle, 'utf8')), env));
 
 const cacheFiles = () => (fs.existsSync(cacheDir) ? fs.readdirSync(cacheDir).sort() : []);
 const modeOf = (file: string) => fs.statSync(file).mode & 0o777;
@@ -133,40 +133,48 @@ describe('compileCacheDir', () => {
   });
 });
 
-describe('cacheFileName', () => {
-  const bundle = { size: 12345, mtimeMs: 1700000000123.6 };
+describe('bundleIdOf', () => {
+  it("reads the build's stamp from the first line without hashing", () => {
+    expect(bundleIdOf('// sfjwt-build 0bf9fdef19f9d829\nexports.a = 1;')).toBe('0bf9fdef19f9d829');
+  });
 
-  it('names the bundle, its size and rounded mtime, and ends with .v8cache', () => {
-    const name = cacheFileName('/opt/sfjwt/dist/sfjwt-verify.cjs', bundle, {});
-    expect(name.endsWith('-sfjwt-verify-12345-1700000000124.v8cache')).toBe(true);
+  it('hashes an unstamped bundle by content: same length, other content, other id', () => {
+    const a = bundleIdOf('exports.v = 1;');
+    expect(bundleIdOf('exports.v = 1;')).toBe(a);
+    expect(bundleIdOf('exports.v = 2;')).not.toBe(a);
+    expect(a).toMatch(/^[0-9a-z]+$/);
+  });
+});
+
+describe('cacheFileName', () => {
+  const id = '0bf9fdef19f9d829';
+
+  it('names the bundle and its build id, and ends with .v8cache', () => {
+    const name = cacheFileName('/opt/sfjwt/dist/sfjwt-verify.cjs', id, {});
+    expect(name.endsWith(`-sfjwt-verify-${id}.v8cache`)).toBe(true);
     expect(name).not.toContain(path.sep === '/' ? '/' : '\\');
     expect(name).not.toContain('.cjs');
   });
 
   it('starts with the V8 version and CPU architecture of this Node', () => {
-    expect(cacheFileName('/d/sfjwt.cjs', bundle, {}).startsWith(`${process.versions.v8}-${process.arch}-`)).toBe(true);
+    expect(cacheFileName('/d/sfjwt.cjs', id, {}).startsWith(`${process.versions.v8}-${process.arch}-`)).toBe(true);
   });
 
   it('is stable for the same inputs', () => {
-    expect(cacheFileName('/d/sfjwt.cjs', bundle, { NODE_OPTIONS: '--x' })).toBe(cacheFileName('/other/sfjwt.cjs', { ...bundle }, { NODE_OPTIONS: '--x' }));
+    expect(cacheFileName('/d/sfjwt.cjs', id, { NODE_OPTIONS: '--x' })).toBe(cacheFileName('/other/sfjwt.cjs', id, { NODE_OPTIONS: '--x' }));
   });
 
   it('differs when NODE_OPTIONS differs (V8 rejects a cache made under other flags)', () => {
-    const plain = cacheFileName('/d/sfjwt.cjs', bundle, {});
-    const flagged = cacheFileName('/d/sfjwt.cjs', bundle, { NODE_OPTIONS: '--max-old-space-size=4096' });
-    const other = cacheFileName('/d/sfjwt.cjs', bundle, { NODE_OPTIONS: '--max-old-space-size=2048' });
+    const plain = cacheFileName('/d/sfjwt.cjs', id, {});
+    const flagged = cacheFileName('/d/sfjwt.cjs', id, { NODE_OPTIONS: '--max-old-space-size=4096' });
+    const other = cacheFileName('/d/sfjwt.cjs', id, { NODE_OPTIONS: '--max-old-space-size=2048' });
     expect(new Set([plain, flagged, other]).size).toBe(3);
     // Only the flags tag changes.
-    expect(flagged.endsWith('-sfjwt-12345-1700000000124.v8cache')).toBe(true);
+    expect(flagged.endsWith(`-sfjwt-${id}.v8cache`)).toBe(true);
   });
 
   it('differs between bundles and between builds of one bundle', () => {
-    const names = [
-      cacheFileName('/d/sfjwt.cjs', bundle, {}),
-      cacheFileName('/d/sfjwt-verify.cjs', bundle, {}),
-      cacheFileName('/d/sfjwt.cjs', { ...bundle, size: 12346 }, {}),
-      cacheFileName('/d/sfjwt.cjs', { ...bundle, mtimeMs: bundle.mtimeMs + 1000 }, {}),
-    ];
+    const names = [cacheFileName('/d/sfjwt.cjs', id, {}), cacheFileName('/d/sfjwt-verify.cjs', id, {}), cacheFileName('/d/sfjwt.cjs', 'ffff', {})];
     expect(new Set(names).size).toBe(names.length);
   });
 });
@@ -423,24 +431,29 @@ describe('loadBundle', () => {
   it('leaves files in the cache folder that are not build caches of the same bundle', () => {
     const full = writeBundle('sfjwt.cjs');
     fs.mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
-    const prefix = cacheFileName(full, fs.statSync(full), { SFJWT_CACHE_DIR: cacheDir }).replace(/sfjwt-\d+-\d+\.v8cache$/, '');
-    const unrelated = ['README', `${prefix}sfjwt-notes.txt`, `${prefix}sfjwt-verify-1-2.v8cache`, `${prefix}sfjwt-x-1-2.v8cache`];
+    const prefix = cacheFileName(full, 'x', { SFJWT_CACHE_DIR: cacheDir }).replace(/sfjwt-x\.v8cache$/, '');
+    const recentTemp = `${prefix}sfjwt-abc.v8cache.999.tmp`;
+    const unrelated = ['README', `${prefix}sfjwt-notes.txt`, `${prefix}sfjwt-verify-1.v8cache`, `${prefix}sfjwt-x-1.v8cache`, recentTemp];
     for (const name of unrelated) fs.writeFileSync(path.join(cacheDir, name), 'keep me');
-    const stale = `${prefix}sfjwt-1-2.v8cache`;
+    const stale = `${prefix}sfjwt-1a2.v8cache`;
     fs.writeFileSync(path.join(cacheDir, stale), 'old build');
+    // The temp file of a save that died long ago goes too; a recent one may still be in use.
+    const deadTemp = `${prefix}sfjwt-abc.v8cache.998.tmp`;
+    fs.writeFileSync(path.join(cacheDir, deadTemp), 'half written');
+    const longAgo = new Date(Date.now() - 3_600_000);
+    fs.utimesSync(path.join(cacheDir, deadTemp), longAgo, longAgo);
 
     loadBundle(full, requireFn, hostFor()).saveCache();
     const files = cacheFiles();
     expect(files).not.toContain(stale);
+    expect(files).not.toContain(deadTemp);
     for (const name of unrelated) expect(files).toContain(name);
     expect(files).toContain(path.basename(cachePathOf(full)));
   });
 
-  // KNOWN PROBLEM (reported, not fixed here): the cache is keyed on the bundle's size and mtime
-  // only, and V8 checks a code cache against the source's LENGTH, not its content. A bundle
-  // replaced by one of the same size and mtime (npm installs every file with the same fixed mtime)
-  // then runs the OLD compiled code. Remove `.fails` once the key covers the content.
-  it.fails('a same-size rebuild with the same mtime does not run the old compiled code', () => {
+  // V8 checks a code cache against the source's length only, and npm installs every file with the
+  // same fixed mtime: a same-length rebuild must still get a cache of its own.
+  it('a same-size rebuild with the same mtime does not run the old compiled code', () => {
     const file = path.join(bundles, 'sfjwt.cjs');
     fs.writeFileSync(file, 'exports.v = 1; exports.f = function () { return "old"; };');
     const fixed = new Date('1985-10-26T08:15:00.000Z');
