@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, createSign, createVerify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** Salesforce documents "within 3 minutes"; only a past exp is enforced in practice. */
@@ -36,7 +36,8 @@ export function signAssertion(claims: AssertionClaims, privateKey: KeyObject | s
   const payload = base64url(JSON.stringify(claims));
   const signingInput = `${header}.${payload}`;
   const key = typeof privateKey === 'string' ? createPrivateKey(privateKey) : privateKey;
-  const signature = createSign('RSA-SHA256').update(signingInput).sign(key);
+  // One-shot sign: no Sign stream object to build.
+  const signature = sign('sha256', Buffer.from(signingInput), key);
   return `${signingInput}.${base64url(signature)}`;
 }
 
@@ -83,7 +84,7 @@ export function decodeJwt(jwt: string): DecodedJwt {
 export function verifyRs256(decoded: DecodedJwt, certOrPublicKey: string | KeyObject): boolean {
   try {
     const key = typeof certOrPublicKey === 'string' ? createPublicKey(certOrPublicKey) : certOrPublicKey;
-    return createVerify('RSA-SHA256').update(decoded.signingInput).verify(key, decoded.signature);
+    return verify('sha256', Buffer.from(decoded.signingInput), key, decoded.signature);
   } catch {
     return false;
   }
