@@ -129,7 +129,7 @@ try {
         });
         return performance.now() - start;
       };
-      report('sfjwt doctor --all (100 profiles)', await compareAsync(doctorOne, doctorAll, Math.min(runs, 5)), 5.0, 'sfjwt doctor (1 profile)');
+      report('sfjwt doctor --all (100 profiles)', await compareAsync(doctorOne, doctorAll, Math.min(runs, 9)), 5.0, 'sfjwt doctor (1 profile)');
     }
   } finally {
     await emulator.stop();

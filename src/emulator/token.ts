@@ -18,13 +18,33 @@
  *  14. High Assurance session policy         → invalid_grant (text unknown, see ERRORS)
  *  15. login rate per user per hour          → invalid_grant "login rate exceeded"
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, createPublicKey, type KeyObject } from 'node:crypto';
 import { decodeJwt, JWT_BEARER_GRANT, verifyRs256, type DecodedJwt } from '../crypto/assertion.js';
 import { checkAudience } from './audience.js';
 import { currentCertificate, findApp, findUser, isAppVisible } from './state.js';
 import type { EmulatorState, OAuthError, RequestLogEntry } from './types.js';
 
 /** Access-token lifetime: the default session timeout. */
+const publicKeys = new Map<string, KeyObject | string>();
+
+/**
+ * The certificate's public key, decoded once per certificate rather than per request (doctor --all
+ * sends hundreds). A certificate that does not decode stays a string, which verifyRs256 rejects.
+ */
+function publicKeyOf(certPem: string): KeyObject | string {
+  let key = publicKeys.get(certPem);
+  if (key === undefined) {
+    try {
+      key = createPublicKey(certPem);
+    } catch {
+      key = certPem;
+    }
+    if (publicKeys.size >= 64) publicKeys.clear();
+    publicKeys.set(certPem, key);
+  }
+  return key;
+}
+
 export const SESSION_SECONDS = 2 * 60 * 60;
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -120,7 +140,7 @@ export function exchangeToken(
   if (audience === 'audience-invalid') return fail(ERRORS.audienceInvalid);
 
   const cert = currentCertificate(app, now);
-  if (!cert || !verifyRs256(jwt, cert)) return fail(ERRORS.invalidAssertion);
+  if (!cert || !verifyRs256(jwt, publicKeyOf(cert))) return fail(ERRORS.invalidAssertion);
 
   // exp is compared as NumericDate seconds with no upper bound: a value in milliseconds (the sf CLI's
   // `Date.now() + 300`) is simply far in the future and accepted, as Salesforce does. A missing or

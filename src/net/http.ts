@@ -114,10 +114,20 @@ function socketMessage(code: string | undefined, url: URL, raw: string): string 
   }
 }
 
+type Transport = Pick<typeof import('node:http'), 'request'>;
+let httpModule: Promise<Transport> | undefined;
+let httpsModule: Promise<Transport> | undefined;
+
+/** Loaded on first use, then kept: doctor --all makes hundreds of requests. */
+function transportFor(protocol: string): Promise<Transport> {
+  if (protocol === 'https:') return (httpsModule ??= import('node:https'));
+  return (httpModule ??= import('node:http'));
+}
+
 /** Plain node:http(s): no undici to load on the common path, which keeps `verify` quick to start. */
 async function directRequest(request: HttpRequest): Promise<HttpResponse> {
   const url = new URL(request.url);
-  const transport = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  const transport = await transportFor(url.protocol);
   return new Promise<HttpResponse>((resolve, reject) => {
     let settled = false;
     const onAbort = () => fail(new TransportError('aborted', 'request cancelled', 'ABORT_ERR'));

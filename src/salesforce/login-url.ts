@@ -175,6 +175,18 @@ export function normalizeLoginUrl(input: string): NormalizedLoginUrl {
  * Domain (and for its Experience Cloud site host); the login URL's origin otherwise.
  */
 export function setupHost(loginUrl: string): string {
+  // Every finding's copy names Setup pages: doctor --all asks thousands of times for a few hosts.
+  let host = setupHosts.get(loginUrl);
+  if (host === undefined) {
+    if (setupHosts.size >= 256) setupHosts.clear();
+    setupHosts.set(loginUrl, (host = computeSetupHost(loginUrl)));
+  }
+  return host;
+}
+
+const setupHosts = new Map<string, string>();
+
+function computeSetupHost(loginUrl: string): string {
   let parsed: URL;
   try {
     parsed = new URL(loginUrl);

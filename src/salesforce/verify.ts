@@ -32,6 +32,8 @@ export interface VerificationInput {
   waitSeconds: number;
   /** HTTP-level retries per request (default 2). */
   retries?: number;
+  /** Sign on the thread pool: set by callers that run many verifications at once. */
+  signOffThread?: boolean;
   /** First wait between rounds and its cap; doubles in between. Default 5 s up to 30 s. */
   waitBackoff?: { initialMs: number; maxMs: number };
   onProgress?(event: VerificationEvent): void;
@@ -183,6 +185,7 @@ export async function runVerification(input: VerificationInput): Promise<Verific
         clock,
         ...(input.retries !== undefined ? { retries: input.retries } : {}),
         ...(input.signal ? { signal: input.signal } : {}),
+        ...(input.signOffThread ? { signOffThread: true } : {}),
       });
       roundAttempts.push(attempt);
       emit({ type: 'attempt', round, attempt: publicAttempt(attempt), message: attempt.message, ...(attempt.hint ? { hint: attempt.hint } : {}) });
