@@ -126,7 +126,7 @@ export const run: CommandHandler<CertRotateOptions> = async (options, ctx) => {
     app: profile.appKind,
     ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
   });
-  const outcome = await verifyCredentials(ctx, creds, waitSeconds, true);
+  const outcome = await verifyCredentials(ctx, creds, { waitSeconds });
   warnAboutSkew(ctx, outcome.ok ? outcome.result.clockSkewSeconds : outcome.clockSkewSeconds);
   const summary = {
     alias,

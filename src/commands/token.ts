@@ -8,7 +8,7 @@ import { failureError, rememberSuccess, verifyCredentials } from '../core/verifi
  */
 export const run: CommandHandler<CredentialFlags> = async (options, ctx) => {
   const creds = await resolveCredentials(ctx, options);
-  const outcome = await verifyCredentials(ctx, creds, 0, ctx.globals.verbose);
+  const outcome = await verifyCredentials(ctx, creds, { waitSeconds: 0, narrate: ctx.globals.verbose, checkApi: false });
   if (!outcome.ok) {
     throw failureError(outcome, { loginUrl: creds.loginUrl, username: creds.username, attempts: outcome.attempts });
   }

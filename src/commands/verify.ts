@@ -10,7 +10,7 @@ export interface VerifyOptions extends CredentialFlags {
 
 export const run: CommandHandler<VerifyOptions> = async (options, ctx) => {
   const creds = await resolveCredentials(ctx, options);
-  const outcome = await verifyCredentials(ctx, creds, options.wait ?? 0, true);
+  const outcome = await verifyCredentials(ctx, creds, { waitSeconds: options.wait ?? 0, checkApi: false });
   warnAboutSkew(ctx, outcome.ok ? outcome.result.clockSkewSeconds : outcome.clockSkewSeconds);
   if (!outcome.ok) {
     if (!ctx.globals.json) {

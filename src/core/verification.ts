@@ -8,16 +8,24 @@ import { loadKey, type Credentials } from './credentials.js';
 
 const SKEW_WARNING_SECONDS = 30;
 
+export interface VerifyOptions {
+  /** Propagation wait (SPEC §5 `--wait`). */
+  waitSeconds: number;
+  /** Narrate the exchange on stderr (default true). */
+  narrate?: boolean;
+  /** Also call the REST API with the token (default true; see VerificationInput.checkApi). */
+  checkApi?: boolean;
+}
+
 /**
- * The verification exchange (audience matrix, identity, API) with the propagation wait: retryable
- * failures are retried up to `waitSeconds`, and on a terminal the wait between rounds is a live
- * countdown showing the last error. The narration is the shared one from ui/verification.ts.
+ * The verification exchange (audience matrix, identity, optionally the API) with the propagation
+ * wait: retryable failures are retried up to `waitSeconds`, and on a terminal the wait between
+ * rounds is a live countdown showing the last error. The narration is shared (ui/verification.ts).
  */
 export async function verifyCredentials(
   cmd: CommandContext,
   creds: Credentials,
-  waitSeconds: number,
-  narrateProgress = true,
+  { waitSeconds, narrate: narrateProgress = true, checkApi = true }: VerifyOptions,
 ): Promise<VerificationOutcome> {
   const { deps, ui } = cmd;
   const key = await loadKey(cmd, creds);
@@ -74,6 +82,7 @@ export async function verifyCredentials(
     ...(creds.remembered ? { remembered: creds.remembered } : {}),
     timeoutMs: creds.timeoutMs,
     waitSeconds,
+    checkApi,
     onProgress,
   });
 }

@@ -34,6 +34,11 @@ export interface VerificationInput {
   retries?: number;
   /** Sign on the thread pool: set by callers that run many verifications at once. */
   signOffThread?: boolean;
+  /**
+   * Also call the REST API with the token (doctor, init, rotate; default). `verify` and `token`
+   * prove the login (token and identity, SPEC §5) and leave API access to doctor's check.
+   */
+  checkApi?: boolean;
   /** First wait between rounds and its cap; doubles in between. Default 5 s up to 30 s. */
   waitBackoff?: { initialMs: number; maxMs: number };
   onProgress?(event: VerificationEvent): void;
@@ -68,6 +73,7 @@ export interface VerificationResult {
   /** How many passes over the audience matrix were made (more than 1 under --wait). */
   rounds: number;
   identitySource: IdentitySource;
+  /** The REST API version called; null when the API was not checked (checkApi false). */
   apiVersion: string | null;
   elapsedMs: number;
 }
@@ -112,7 +118,11 @@ export function parseIdentityUrl(id: string | null): { organizationId: string; u
   return match ? { organizationId: match[1]!, userId: match[2]! } : null;
 }
 
-/** Production vs sandbox from the identity URL's host; null when the host does not say. */
+/**
+ * Production vs sandbox from a Salesforce URL's host (the identity URL, else the instance URL):
+ * login/test, and My Domain hosts, whose sandbox and scratch partitions (and the legacy
+ * `name--sandbox` label) say so. null when the host does not say (loopback, other clouds).
+ */
 export function sandboxFromIdentityUrl(id: string | null): boolean | null {
   if (!id) return null;
   let host: string;
@@ -123,8 +133,10 @@ export function sandboxFromIdentityUrl(id: string | null): boolean | null {
   }
   if (host === 'login.salesforce.com') return false;
   if (host === 'test.salesforce.com') return true;
-  if (/\.(sandbox|scratch)\.my\.salesforce\.com$/.test(host)) return true;
-  return null;
+  const myDomain = /^([a-z0-9-]+)\.(?:([a-z]+)\.)?my\.salesforce\.com$/.exec(host);
+  if (!myDomain) return null;
+  const partition = myDomain[2];
+  return partition === 'sandbox' || partition === 'scratch' || (partition === undefined && myDomain[1]!.includes('--'));
 }
 
 interface GetOutcome {
@@ -242,9 +254,13 @@ export async function runVerification(input: VerificationInput): Promise<Verific
   const fromId = parseIdentityUrl(token.id);
   const get = (url: string, auth: boolean) => getWithRetry(input, url, auth ? accessToken : undefined);
 
-  // Identity (or userinfo) and one authenticated REST call, side by side: one round trip after the token.
-  const sandboxFromHost = sandboxFromIdentityUrl(token.id);
-  const [identityOutcome, rest] = await Promise.all([fetchIdentity(token.id, instanceUrl, get), callRestApi(instanceUrl, sandboxFromHost === null, get)]);
+  // Identity (or userinfo) and, unless told not to, one authenticated REST call, side by side: one
+  // round trip after the token.
+  const sandboxFromHost = sandboxFromIdentityUrl(token.id) ?? sandboxFromIdentityUrl(instanceUrl);
+  const [identityOutcome, rest] = await Promise.all([
+    fetchIdentity(token.id, instanceUrl, get),
+    input.checkApi === false ? undefined : callRestApi(instanceUrl, sandboxFromHost === null, get),
+  ]);
   const { identity, identitySource, identityUrlUsed } = identityOutcome;
   emit({ type: 'identity', source: identitySource, url: identityUrlUsed });
 
@@ -262,21 +278,23 @@ export async function runVerification(input: VerificationInput): Promise<Verific
     elapsedMs: elapsed(),
   });
 
-  if (rest.outcome.transport) {
-    const classified = classifyTransportError(rest.outcome.transport);
-    emit({ type: 'api', ok: false, httpStatus: null, url: rest.url });
-    return apiFailure(classified.outcome, `A token was issued, but the REST API at ${instanceUrl} could not be reached: ${classified.message}`, classified.hint);
+  let isSandbox = sandboxFromHost;
+  if (rest) {
+    if (rest.outcome.transport) {
+      const classified = classifyTransportError(rest.outcome.transport);
+      emit({ type: 'api', ok: false, httpStatus: null, url: rest.url });
+      return apiFailure(classified.outcome, `A token was issued, but the REST API at ${instanceUrl} could not be reached: ${classified.message}`, classified.hint);
+    }
+    const apiResponse = rest.outcome.response!;
+    const apiOk = apiResponse.status >= 200 && apiResponse.status < 300;
+    emit({ type: 'api', ok: apiOk, httpStatus: apiResponse.status, url: rest.url });
+    if (!apiOk) {
+      const code: FindingCode = apiResponse.status >= 500 ? 'server-error' : 'api-access-denied';
+      return apiFailure(code, `A token was issued, but the REST API refused it: ${rest.url} answered HTTP ${apiResponse.status}${restError(apiResponse.body)}.`);
+    }
+    const orgRecord = record((record(parseJson(apiResponse.body))?.records as unknown[] | undefined)?.[0]);
+    isSandbox ??= typeof orgRecord?.IsSandbox === 'boolean' ? orgRecord.IsSandbox : null;
   }
-  const apiResponse = rest.outcome.response!;
-  const apiOk = apiResponse.status >= 200 && apiResponse.status < 300;
-  emit({ type: 'api', ok: apiOk, httpStatus: apiResponse.status, url: rest.url });
-  if (!apiOk) {
-    const code: FindingCode = apiResponse.status >= 500 ? 'server-error' : 'api-access-denied';
-    return apiFailure(code, `A token was issued, but the REST API refused it: ${rest.url} answered HTTP ${apiResponse.status}${restError(apiResponse.body)}.`);
-  }
-  const orgRecord = record((record(parseJson(apiResponse.body))?.records as unknown[] | undefined)?.[0]);
-  const isSandbox = sandboxFromHost ?? (typeof orgRecord?.IsSandbox === 'boolean' ? orgRecord.IsSandbox : null);
-  const apiVersion = rest.version;
 
   const result: VerificationResult = {
     loginUrl: success.loginUrl,
@@ -294,7 +312,7 @@ export async function runVerification(input: VerificationInput): Promise<Verific
     attempts,
     rounds: round,
     identitySource,
-    apiVersion,
+    apiVersion: rest?.version ?? null,
     elapsedMs: elapsed(),
   };
   return { ok: true, result, accessToken };

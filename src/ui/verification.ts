@@ -43,6 +43,7 @@ export function renderVerificationSuccess(result: VerificationResult): string {
     ['token endpoint', result.tokenUrl],
     ['audience', result.audience],
     ['scope', result.scope ?? '-'],
+    ['REST API', result.apiVersion ? `${result.apiVersion} answered with the token` : 'not called (`sfjwt doctor` checks API access)'],
     ['clock skew', result.clockSkewSeconds === null ? 'unknown' : `${result.clockSkewSeconds} s`],
     ['time', `${result.elapsedMs} ms, ${result.attempts.length} attempt${result.attempts.length === 1 ? '' : 's'}`],
   ];

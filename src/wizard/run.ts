@@ -284,7 +284,7 @@ export async function runWizard(ctx: WizardContext, config: ConfigDocument): Pro
 
   ctx.verifying = true;
   const creds = credentialsFor(ctx, profile, saved);
-  const outcome = await verifyCredentials(cmd, creds, waitSeconds);
+  const outcome = await verifyCredentials(cmd, creds, { waitSeconds });
   warnAboutSkew(cmd, outcome.ok ? outcome.result.clockSkewSeconds : outcome.clockSkewSeconds);
   if (!outcome.ok) {
     if (!cmd.globals.json) {

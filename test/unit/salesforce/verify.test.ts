@@ -199,11 +199,12 @@ describe('runVerification', () => {
     expect(outcome.result).toMatchObject({ identitySource: 'token', organizationId: ORG, userId: USER, username: 'integration@acme.com', displayName: null });
   });
 
-  it('asks the org whether it is a sandbox when the identity host does not say', async () => {
-    const myId = `${MY}/id/${ORG}/${USER}`;
-    const query = `${MY}/services/data/v66.0/query?q=SELECT%20IsSandbox%20FROM%20Organization`;
+  it('asks the org whether it is a sandbox when neither the identity nor the instance host says', async () => {
+    const GOV = 'https://acme.my.salesforce.mil';
+    const myId = `${GOV}/id/${ORG}/${USER}`;
+    const query = `${GOV}/services/data/v66.0/query?q=SELECT%20IsSandbox%20FROM%20Organization`;
     const fake = createFakeHttp()
-      .on('POST', `${MY}/services/oauth2/token`, json(200, { ...TOKEN, id: myId }))
+      .on('POST', `${MY}/services/oauth2/token`, json(200, { ...TOKEN, id: myId, instance_url: GOV }))
       .on('GET', myId, json(200, { ...IDENTITY, id: myId }))
       .on('GET', query, json(200, { totalSize: 1, done: true, records: [{ attributes: { type: 'Organization' }, IsSandbox: true }] }));
     const outcome = await run(fake).promise;
@@ -211,6 +212,20 @@ describe('runVerification', () => {
     expect(outcome.result.isSandbox).toBe(true);
     expect(fake.to(query)[0]?.headers?.authorization).toBe(`Bearer ${ACCESS}`);
     expect(fake.requests.filter((r) => r.method === 'GET')).toHaveLength(2);
+  });
+
+  it('with checkApi false proves the login with token and identity only (verify, token)', async () => {
+    const myId = `${MY}/id/${ORG}/${USER}`;
+    const fake = createFakeHttp()
+      .on('POST', `${MY}/services/oauth2/token`, json(200, { ...TOKEN, id: myId }))
+      .on('GET', myId, json(200, { ...IDENTITY, id: myId }));
+    const { promise, events } = run(fake, { checkApi: false });
+    const outcome = await promise;
+    if (!outcome.ok) throw new Error(outcome.message);
+    expect(fake.requests.map((r) => `${r.method} ${r.url}`)).toEqual([`POST ${MY}/services/oauth2/token`, `GET ${myId}`]);
+    // The My Domain host says production; no API version was called.
+    expect(outcome.result).toMatchObject({ isSandbox: false, apiVersion: null, organizationId: ORG, username: 'integration@acme.com' });
+    expect(events.some((e) => e.type === 'api')).toBe(false);
   });
 
   it('falls back to the newest version the instance lists when it does not serve ours', async () => {
@@ -272,7 +287,13 @@ describe('helpers', () => {
     [ID_URL, false],
     [`https://test.salesforce.com/id/${ORG}/${USER}`, true],
     [`https://acme--uat.sandbox.my.salesforce.com/id/${ORG}/${USER}`, true],
-    [`${MY}/id/${ORG}/${USER}`, null],
+    [`https://acme--dev1.scratch.my.salesforce.com/id/${ORG}/${USER}`, true],
+    // A legacy (non-enhanced) sandbox My Domain keeps the sandbox in the label.
+    [`https://acme--uat.my.salesforce.com/id/${ORG}/${USER}`, true],
+    [`${MY}/id/${ORG}/${USER}`, false],
+    [`https://acme.develop.my.salesforce.com/id/${ORG}/${USER}`, false],
+    [`https://acme.my.salesforce.mil/id/${ORG}/${USER}`, null],
+    [`http://127.0.0.1:4567/id/${ORG}/${USER}`, null],
     [null, null],
   ])('sandboxFromIdentityUrl(%s) → %s', (id, expected) => expect(sandboxFromIdentityUrl(id)).toBe(expected));
 
