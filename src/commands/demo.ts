@@ -128,7 +128,7 @@ function demoSteps(credentials: string[]): DemoStep[] {
       title: '3. init: save a profile and verify it (non-interactive, as in CI)',
       args: ['init', ...alias, '--org-kind', 'production', '--app', 'eca', ...credentials, '--no-open', '--yes'],
     },
-    { title: '4. verify: token exchange, identity and API check for the profile', args: ['verify', ...alias] },
+    { title: '4. verify: token exchange and identity check for the profile', args: ['verify', ...alias] },
     {
       title: '5. token: an access token for scripts (shown redacted here)',
       args: ['token', ...alias, '--json'],

@@ -160,7 +160,7 @@ function str(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
-/** Runs the token exchange over the audience matrix, then the identity and API checks (SPEC §5 verify). */
+/** Runs the token exchange over the audience matrix, then the identity check and, unless checkApi is false, the API check. */
 export async function runVerification(input: VerificationInput): Promise<VerificationOutcome> {
   const clock = input.clock ?? (() => input.now().getTime());
   const started = clock();
