@@ -1,11 +1,12 @@
 // Builds dist/ with esbuild after tsc has type-checked src/ into .build/.
 //
-// The CLI is one CommonJS bundle, dist/sfjwt.cjs (our code, commander, chalk), started by
-// dist/launch.cjs with a V8 code cache (src/launch.ts): Node 20 pays a few milliseconds per ES
-// module and compiles every start afresh, which alone would break SPEC §9's start-up and verify
-// budgets. Large dependencies that only some commands need (node-forge for PKCS#12, the prompts,
-// undici behind a proxy, open) are separate bundles in dist/vendor/, required on first use.
-// The library entry points (the emulator, key and certificate generation) stay ES modules.
+// The CLI is CommonJS bundles of our code and commander: dist/sfjwt-<command>.cjs for each command
+// and dist/sfjwt.cjs with all of them, started by dist/launch.cjs through a V8 code cache
+// (src/launch.ts). Node 20 pays a few milliseconds per ES module and compiles every start afresh,
+// which alone would break SPEC §9's start-up and verify budgets. Large dependencies that only some
+// commands need (node-forge for PKCS#12, the prompts, undici behind a proxy, open) are separate
+// bundles in dist/vendor/, required on first use. The library entry points (the emulator, key and
+// certificate generation) stay ES modules. SFJWT_NO_MINIFY=1 keeps names readable for profiling.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
