@@ -38,14 +38,26 @@ export function bundleFileFor(argv: readonly string[]): string {
   return named?.size === 1 ? `sfjwt-${[...named][0]}.cjs` : 'sfjwt.cjs';
 }
 
-/** The user's cache folder for sfjwt, or undefined when caching is switched off. */
+/**
+ * The user's cache folder for sfjwt, or undefined when caching is switched off or there is no
+ * absolute place for it (no home directory: never a relative folder in the current directory).
+ */
 export function compileCacheDir(host: Pick<CacheHost, 'env' | 'platform' | 'homedir'>): string | undefined {
   const { env } = host;
   if (env.SFJWT_NO_COMPILE_CACHE || env.NODE_DISABLE_COMPILE_CACHE) return undefined;
-  if (env.SFJWT_CACHE_DIR) return env.SFJWT_CACHE_DIR;
-  if (host.platform === 'win32') return path.join(env.LOCALAPPDATA || path.join(host.homedir(), 'AppData', 'Local'), 'sfjwt', 'Cache');
-  if (host.platform === 'darwin') return path.join(host.homedir(), 'Library', 'Caches', 'sfjwt');
-  return path.join(env.XDG_CACHE_HOME || path.join(host.homedir(), '.cache'), 'sfjwt');
+  const isAbsolute = host.platform === 'win32' ? path.win32.isAbsolute : path.posix.isAbsolute;
+  const absolute = (dir: string | undefined) => (dir && isAbsolute(dir) ? dir : undefined);
+  if (env.SFJWT_CACHE_DIR) return absolute(env.SFJWT_CACHE_DIR);
+  let home: string | undefined;
+  try {
+    home = absolute(host.homedir());
+  } catch {
+    home = undefined;
+  }
+  const under = (base: string | undefined, ...parts: string[]) => (base ? path.join(base, ...parts) : undefined);
+  if (host.platform === 'win32') return under(absolute(env.LOCALAPPDATA) ?? under(home, 'AppData', 'Local'), 'sfjwt', 'Cache');
+  if (host.platform === 'darwin') return under(home, 'Library', 'Caches', 'sfjwt');
+  return under(absolute(env.XDG_CACHE_HOME) ?? under(home, '.cache'), 'sfjwt');
 }
 
 /** FNV-1a: a short stable tag for the Node flags (V8 rejects a cache made under other flags). */

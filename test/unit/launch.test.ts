@@ -131,6 +131,15 @@ describe('compileCacheDir', () => {
     );
     expect(compileCacheDir(host('win32'))).toBe(path.join(home, 'AppData', 'Local', 'sfjwt', 'Cache'));
   });
+
+  it('never picks a relative folder: no home directory or relative variables mean no cache', () => {
+    const noHome = { env: {}, platform: 'linux' as NodeJS.Platform, homedir: () => '' };
+    expect(compileCacheDir(noHome)).toBeUndefined();
+    expect(compileCacheDir({ ...noHome, homedir: () => { throw new Error('no passwd entry'); } })).toBeUndefined();
+    expect(compileCacheDir({ ...noHome, env: { XDG_CACHE_HOME: 'relative/cache' } })).toBeUndefined();
+    expect(compileCacheDir({ ...noHome, env: { SFJWT_CACHE_DIR: 'cache' } })).toBeUndefined();
+    expect(compileCacheDir({ env: { XDG_CACHE_HOME: 'relative' }, platform: 'linux', homedir: () => '/home/u' })).toBe(path.join('/home/u', '.cache', 'sfjwt'));
+  });
 });
 
 describe('bundleIdOf', () => {
