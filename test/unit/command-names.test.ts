@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createProgram } from '../../src/cli.js';
-import { COMMAND_NAMES, commandsNamedIn, type CommandName } from '../../src/command-names.js';
+import { COMMAND_NAMES, commandsNamedIn, GLOBAL_VALUE_OPTIONS, type CommandName } from '../../src/command-names.js';
 import { createTestDeps } from '../helpers/deps.js';
 
 const topLevelNames = (only?: ReadonlySet<CommandName>) =>
@@ -29,8 +29,15 @@ describe('commandsNamedIn', () => {
     expect(commandsNamedIn(['token', 'token'])).toEqual(new Set(['token']));
   });
 
+  it('skips the value of a global option: a profile or folder named like a command', () => {
+    expect(commandsNamedIn(['-a', 'verify', 'doctor'])).toEqual(new Set(['doctor']));
+    expect(commandsNamedIn(['--alias', 'cert'])).toBeUndefined();
+    expect(commandsNamedIn(['--config-dir', 'cert'])).toBeUndefined();
+    expect(commandsNamedIn(['-a', 'verify', 'verify'])).toEqual(new Set(['verify']));
+  });
+
   it('is the set of every command name in argv when there are several (e.g. an option value)', () => {
-    expect(commandsNamedIn(['-a', 'verify', 'doctor'])).toEqual(new Set(['verify', 'doctor']));
+    expect(commandsNamedIn(['doctor', '--error', 'verify'])).toEqual(new Set(['verify', 'doctor']));
     expect(commandsNamedIn(['export', '--format', 'x', 'demo', 'profiles'])).toEqual(new Set(['export', 'demo', 'profiles']));
   });
 
@@ -40,6 +47,12 @@ describe('commandsNamedIn', () => {
 });
 
 describe('COMMAND_NAMES and createProgram', () => {
+  it('GLOBAL_VALUE_OPTIONS are exactly the root options that take a value', () => {
+    const program = createProgram({ deps: createTestDeps(), setExitCode: () => {} });
+    const takingValues = program.options.filter((o) => o.required || o.optional).flatMap((o) => [o.short, o.long].filter(Boolean));
+    expect([...takingValues].sort()).toEqual([...GLOBAL_VALUE_OPTIONS].sort());
+  });
+
   it('lists exactly the top-level commands cli.ts defines, in help order', () => {
     expect(topLevelNames()).toEqual([...COMMAND_NAMES]);
   });

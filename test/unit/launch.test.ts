@@ -81,7 +81,12 @@ describe('bundleFileFor', () => {
     expect(bundleFileFor(['help', 'verify'])).toBe('sfjwt.cjs');
     expect(bundleFileFor(['verify', 'help'])).toBe('sfjwt.cjs');
     expect(bundleFileFor(['verfy'])).toBe('sfjwt.cjs');
-    expect(bundleFileFor(['-a', 'verify', 'doctor'])).toBe('sfjwt.cjs');
+    expect(bundleFileFor(['doctor', '--error', 'verify'])).toBe('sfjwt.cjs');
+  });
+
+  it('reads a global option value named like a command as the value it is', () => {
+    expect(bundleFileFor(['-a', 'verify', 'doctor'])).toBe('sfjwt-doctor.cjs');
+    expect(bundleFileFor(['--config-dir', 'cert'])).toBe('sfjwt.cjs');
   });
 
   it('matches command names exactly (no prefixes, no case folding)', () => {
