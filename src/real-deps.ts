@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { sleep, type Deps } from './deps.js';
 import { createHttpClient } from './net/http.js';
@@ -11,7 +10,8 @@ export function createRealDeps(signal: AbortSignal): Deps {
     prompter: createInquirerPrompter(() => ({ input: process.stdin, output: process.stderr, signal })),
     http: createHttpClient(env),
     now: () => new Date(),
-    random: (n) => new Uint8Array(randomBytes(n)),
+    // Web Crypto's global: node:crypto is not loaded until a command needs random bytes.
+    random: (n) => globalThis.crypto.getRandomValues(new Uint8Array(n)),
     async openUrl(url) {
       const { default: open } = await import('open');
       const child = await open(url, { wait: false });
