@@ -97,7 +97,6 @@ Exit codes: 0 ok, 1 failed, 2 usage or input error, 130 cancelled.`,
       const { execute } = await import('./run.js');
       // Loading inside the handler: a broken install is reported like any unexpected error.
       const handler: CommandHandler<unknown> = async (o, c, a) => (await load()).run(o, c, a);
-
       setExitCode(await execute(name, handler, options, cmd.args, deps, normalizeGlobals(globals)));
     };
 
