@@ -63,8 +63,8 @@ const vendorExternals = {
  * commander requires node:child_process only to run executable subcommands (sfjwt has none), and
  * our modules use node:fs/promises for writes and for reading FIFOs (reads of regular files are
  * synchronous, store/files.ts). Each costs milliseconds to load. The stand-in is a Proxy that
- * loads the real module when a property is first read; it serves default imports (`fs.readFile`),
- * which is how every such import is written.
+ * loads the real module when a property is first read: default and named imports go through it;
+ * a namespace import (`import * as fs`) would see no properties, so none is written that way.
  */
 const LAZY_BUILTINS = [
   { module: 'child_process', importer: /[\\/]commander[\\/]/ },
