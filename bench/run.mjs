@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'sfjwt.cjs');
-const runs = Number(process.env.BENCH_RUNS ?? 11);
+const runs = Number(process.env.BENCH_RUNS ?? 21);
 const env = { ...process.env, CI: '1', NO_COLOR: '1' };
 delete env.NODE_EXTRA_CA_CERTS;
 

@@ -43,7 +43,13 @@ export async function main(argv: string[]): Promise<void> {
   process.exit(exitCode);
 }
 
+/**
+ * Resolves once the stream has handed everything to the OS. Nothing buffered (writes to files,
+ * terminals and, on Linux, pipes are synchronous) resolves at once, without waiting a turn of the
+ * event loop, so the process ends as soon as its output is out.
+ */
 function flush(stream: NodeJS.WriteStream): Promise<void> {
+  if (stream.writableLength === 0) return Promise.resolve();
   return new Promise((resolve) => {
     stream.write('', () => resolve());
   });
