@@ -305,7 +305,9 @@ async function allMode(options: DoctorOptions, ctx: CommandContext): Promise<Com
     if (!row.report) return { alias: row.alias, ok: false, exitCode: 1, summary: null, top: null, working: null, error: row.error, report: null };
     const summary = summarize(row.report.checks);
     const exitCode = exitCodeFor(summary, strict);
-    return { alias: row.alias, ok: exitCode === 0, exitCode, summary, top: topFinding(row.report), working: row.report.working, report: reportJson(row.report) };
+    // Each profile's full report goes only into JSON: rendering a hundred of them for the table is wasted.
+    const report = ctx.globals.json ? reportJson(row.report) : null;
+    return { alias: row.alias, ok: exitCode === 0, exitCode, summary, top: topFinding(row.report), working: row.report.working, report };
   });
   const failing = profiles.filter((p) => !p.ok);
   const result = {

@@ -49,6 +49,8 @@ describe('exchangeToken', () => {
     const form = new URLSearchParams(request?.body);
     expect([...form.keys()].sort()).toEqual(['assertion', 'grant_type']);
     expect(form.get('grant_type')).toBe(JWT_BEARER_GRANT);
+    // Byte for byte the form encoding a URLSearchParams would give.
+    expect(request?.body).toBe(new URLSearchParams({ grant_type: JWT_BEARER_GRANT, assertion: form.get('assertion')! }).toString());
     const decoded = decodeJwt(form.get('assertion')!);
     expect(decoded.header).toEqual({ alg: 'RS256', typ: 'JWT' });
     expect(decoded.claims).toEqual({ iss: '3MVG9.consumer.key', sub: 'integration@acme.com', aud: LOGIN, exp: Date.parse('2026-03-01T10:00:00Z') / 1000 + 180 });
