@@ -16,6 +16,7 @@ import vm from 'node:vm';
 import { commandsNamedIn } from './command-names.js';
 
 const SUFFIX = '.v8cache';
+const CACHE_MAX_AGE_MS = 30 * 24 * 3600 * 1000;
 
 export interface CacheHost {
   env: NodeJS.ProcessEnv;
@@ -160,14 +161,18 @@ function writeCache(file: string, data: Buffer, host: CacheHost): void {
     fs.writeFileSync(temp, data, { mode: 0o600 });
     fs.renameSync(temp, file);
     // <prefix><bundle>-<id>.v8cache: same prefix and bundle, another build → stale; so is the temp
-    // file of a save that died more than a minute ago.
+    // file of a save that died more than a minute ago, and any cache (another Node's, other flags')
+    // not rewritten for 30 days: an old one still in use costs one compile to make again.
     const name = path.basename(file);
     const sameBundle = name.slice(0, name.lastIndexOf('-') + 1);
+    const now = Date.now();
     for (const other of fs.readdirSync(dir)) {
-      if (other === name || !other.startsWith(sameBundle)) continue;
-      const rest = other.slice(sameBundle.length);
+      if (other === name || !/\.v8cache(\.\d+\.tmp)?$/.test(other)) continue;
       const otherFile = path.join(dir, other);
-      const stale = /^[0-9a-z]+\.v8cache$/.test(rest) || (/^[0-9a-z]+\.v8cache\.\d+\.tmp$/.test(rest) && Date.now() - fs.statSync(otherFile).mtimeMs > 60_000);
+      const age = now - fs.statSync(otherFile).mtimeMs;
+      const rest = other.startsWith(sameBundle) ? other.slice(sameBundle.length) : '';
+      const stale =
+        /^[0-9a-z]+\.v8cache$/.test(rest) || (other.endsWith('.tmp') && age > 60_000) || age > CACHE_MAX_AGE_MS;
       if (stale) fs.rmSync(otherFile, { force: true });
     }
   } catch {

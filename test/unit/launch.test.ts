@@ -465,6 +465,26 @@ describe('loadBundle', () => {
     expect(files).toContain(path.basename(cachePathOf(full)));
   });
 
+  it("drops any cache not rewritten for 30 days (another Node's, other flags'), and keeps recent ones and other files", () => {
+    const full = writeBundle('sfjwt.cjs');
+    fs.mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+    const write = (name: string, daysOld: number) => {
+      const file = path.join(cacheDir, name);
+      fs.writeFileSync(file, 'x');
+      const when = new Date(Date.now() - daysOld * 86_400_000);
+      fs.utimesSync(file, when, when);
+    };
+    write('10.2.154.26-node.26-x64-abc-sfjwt-verify-0123.v8cache', 40);
+    write('10.2.154.26-node.26-x64-abc-sfjwt-doctor-4567.v8cache', 1);
+    write('notes.txt', 400);
+    loadBundle(full, requireFn, hostFor()).saveCache();
+    const files = cacheFiles();
+    expect(files).not.toContain('10.2.154.26-node.26-x64-abc-sfjwt-verify-0123.v8cache');
+    expect(files).toContain('10.2.154.26-node.26-x64-abc-sfjwt-doctor-4567.v8cache');
+    expect(files).toContain('notes.txt');
+    expect(files).toContain(path.basename(cachePathOf(full)));
+  });
+
   // V8 checks a code cache against the source's length only, and npm installs every file with the
   // same fixed mtime: a same-length rebuild must still get a cache of its own.
   it('a same-size rebuild with the same mtime does not run the old compiled code', () => {
