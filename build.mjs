@@ -99,20 +99,22 @@ const onlyCommand = (command) => ({
       return { path: module, namespace: 'absent-command' };
     });
     b.onLoad({ filter: /.*/, namespace: 'absent-command' }, (args) => ({
-      contents: `throw new Error(${JSON.stringify(`the ${command} bundle has no ${args.path} command (reinstall sfjwt)`)});`,
+      contents: `throw new Error(${JSON.stringify(`the ${command || 'base'} bundle has no ${args.path} command (reinstall sfjwt)`)});`,
       loader: 'js',
     }));
   },
 });
 
-// The launcher picks sfjwt-<command>.cjs when argv names one command, else sfjwt.cjs (src/launch.ts).
+// The launcher picks the bundle from the command names in argv (bundleFileFor in src/launch.ts).
 const { COMMAND_NAMES } = await import('./.build/command-names.js');
 const cliBundle = (name, plugins) =>
   build({ ...commonJs, entryPoints: { [name]: '.build/bin.js' }, external: ['node-pty'], plugins: [vendorExternals, lazyBuiltins, ...plugins] });
 
-const cliBundles = ['sfjwt', ...COMMAND_NAMES.map((command) => `sfjwt-${command}`)];
+// sfjwt-base has the program (help, errors, suggestions) and no command module at all.
+const cliBundles = ['sfjwt', 'sfjwt-base', ...COMMAND_NAMES.map((command) => `sfjwt-${command}`)];
+const pluginsFor = (name) => (name === 'sfjwt' ? [] : [onlyCommand(name === 'sfjwt-base' ? '' : name.slice('sfjwt-'.length))]);
 await Promise.all([
-  ...cliBundles.map((name) => cliBundle(name, name === 'sfjwt' ? [] : [onlyCommand(name.slice('sfjwt-'.length))])),
+  ...cliBundles.map((name) => cliBundle(name, pluginsFor(name))),
   build({ ...commonJs, entryPoints: { launch: '.build/launch.js' } }),
   ...Object.entries(VENDORED).map(([name, contents]) =>
     build({ ...commonJs, stdin: { contents, resolveDir: '.', loader: 'js' }, outfile: `dist/${vendorFile(name)}.cjs`, outdir: undefined, outExtension: undefined }),

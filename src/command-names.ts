@@ -10,10 +10,17 @@ export type CommandName = (typeof COMMAND_NAMES)[number];
  */
 export function commandsNamedIn(argv: readonly string[]): ReadonlySet<CommandName> | undefined {
   if (argv.includes('help')) return undefined;
-  const named = argv.filter(
-    (arg, i): arg is CommandName => (COMMAND_NAMES as readonly string[]).includes(arg) && !GLOBAL_VALUE_OPTIONS.includes(argv[i - 1] ?? ''),
+  const named = commandWordsIn(argv);
+  return named.size > 0 ? named : undefined;
+}
+
+/** The words of argv that are command names, leaving out the values of global options. */
+export function commandWordsIn(argv: readonly string[]): ReadonlySet<CommandName> {
+  return new Set(
+    argv.filter(
+      (arg, i): arg is CommandName => (COMMAND_NAMES as readonly string[]).includes(arg) && !GLOBAL_VALUE_OPTIONS.includes(argv[i - 1] ?? ''),
+    ),
   );
-  return named.length > 0 ? new Set(named) : undefined;
 }
 
 /** Global options that take a value (cli.ts; a test keeps them in step): `-a verify` names a profile. */

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
-import { commandsNamedIn } from './command-names.js';
+import { commandWordsIn } from './command-names.js';
 
 const SUFFIX = '.v8cache';
 const CACHE_MAX_AGE_MS = 30 * 24 * 3600 * 1000;
@@ -33,10 +33,15 @@ const realHost = (): CacheHost => ({
   uid: process.getuid?.(),
 });
 
-/** The bundle to run for this argv: the command's own when argv names exactly one. */
+/**
+ * The bundle to run for this argv. Only a command whose name is a word of argv can run, so: the
+ * command's own bundle when argv names one; sfjwt-base.cjs, which has the program but no command,
+ * when it names none (help, a typo); sfjwt.cjs with every command when it names several.
+ */
 export function bundleFileFor(argv: readonly string[]): string {
-  const named = commandsNamedIn(argv);
-  return named?.size === 1 ? `sfjwt-${[...named][0]}.cjs` : 'sfjwt.cjs';
+  const named = commandWordsIn(argv);
+  if (named.size === 0) return 'sfjwt-base.cjs';
+  return named.size === 1 ? `sfjwt-${[...named][0]}.cjs` : 'sfjwt.cjs';
 }
 
 /**

@@ -118,10 +118,10 @@ describe('the built CLI', () => {
     // A run that used the cache leaves it alone.
     expect((await fs.stat(file)).mtimeMs).toBe(written);
     await runCli(['--help'], { env });
-    // --help runs the bundle with every command: a cache of its own, beside the first.
+    // --help runs the base bundle (the program without commands): a cache of its own, beside the first.
     const after = await fs.readdir(cache);
     expect(after).toHaveLength(2);
-    expect(after).toEqual(expect.arrayContaining([files[0], expect.stringMatching(/-sfjwt-[0-9a-f]+\.v8cache$/)]));
+    expect(after).toEqual(expect.arrayContaining([files[0], expect.stringMatching(/-sfjwt-base-[0-9a-f]+\.v8cache$/)]));
 
     const off = path.join(dir, 'cache-off');
     const disabled = await runCli(['profiles', 'list', '--json'], { env: { ...env, SFJWT_CACHE_DIR: off, SFJWT_NO_COMPILE_CACHE: '1' } });

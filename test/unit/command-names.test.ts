@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createProgram } from '../../src/cli.js';
-import { COMMAND_NAMES, commandsNamedIn, GLOBAL_VALUE_OPTIONS, type CommandName } from '../../src/command-names.js';
+import { COMMAND_NAMES, commandsNamedIn, commandWordsIn, GLOBAL_VALUE_OPTIONS, type CommandName } from '../../src/command-names.js';
 import { createTestDeps } from '../helpers/deps.js';
 
 const topLevelNames = (only?: ReadonlySet<CommandName>) =>
@@ -43,6 +43,15 @@ describe('commandsNamedIn', () => {
 
   it('knows every command name', () => {
     for (const name of COMMAND_NAMES) expect(commandsNamedIn(['--json', name])).toEqual(new Set([name]));
+  });
+});
+
+describe('commandWordsIn', () => {
+  it("is every command name in argv, 'help' or not, leaving out global option values", () => {
+    expect(commandWordsIn(['help', 'verify'])).toEqual(new Set(['verify']));
+    expect(commandWordsIn(['doctor', '--error', 'help'])).toEqual(new Set(['doctor']));
+    expect(commandWordsIn(['-a', 'cert', '--config-dir', 'token', 'doctor'])).toEqual(new Set(['doctor']));
+    expect(commandWordsIn(['--help'])).toEqual(new Set());
   });
 });
 

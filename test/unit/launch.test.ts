@@ -75,24 +75,33 @@ describe('bundleFileFor', () => {
     expect(bundleFileFor(['export', 'export'])).toBe('sfjwt-export.cjs');
   });
 
-  it('falls back to the full bundle for help listings, typos and more than one command name', () => {
-    expect(bundleFileFor([])).toBe('sfjwt.cjs');
-    expect(bundleFileFor(['--help'])).toBe('sfjwt.cjs');
-    expect(bundleFileFor(['help', 'verify'])).toBe('sfjwt.cjs');
-    expect(bundleFileFor(['verify', 'help'])).toBe('sfjwt.cjs');
-    expect(bundleFileFor(['verfy'])).toBe('sfjwt.cjs');
+  it('runs the base bundle (the program, no command) when argv names no command: help, typos', () => {
+    expect(bundleFileFor([])).toBe('sfjwt-base.cjs');
+    expect(bundleFileFor(['--help'])).toBe('sfjwt-base.cjs');
+    expect(bundleFileFor(['help'])).toBe('sfjwt-base.cjs');
+    expect(bundleFileFor(['verfy'])).toBe('sfjwt-base.cjs');
+  });
+
+  it("runs the one command's bundle even when 'help' is a word of argv (help verify, doctor --error help)", () => {
+    expect(bundleFileFor(['help', 'verify'])).toBe('sfjwt-verify.cjs');
+    expect(bundleFileFor(['verify', 'help'])).toBe('sfjwt-verify.cjs');
+    expect(bundleFileFor(['doctor', '--error', 'help'])).toBe('sfjwt-doctor.cjs');
+  });
+
+  it('runs the full bundle when argv names more than one command', () => {
     expect(bundleFileFor(['doctor', '--error', 'verify'])).toBe('sfjwt.cjs');
+    expect(bundleFileFor(['profiles', 'default', 'verify'])).toBe('sfjwt.cjs');
   });
 
   it('reads a global option value named like a command as the value it is', () => {
     expect(bundleFileFor(['-a', 'verify', 'doctor'])).toBe('sfjwt-doctor.cjs');
-    expect(bundleFileFor(['--config-dir', 'cert'])).toBe('sfjwt.cjs');
+    expect(bundleFileFor(['--config-dir', 'cert'])).toBe('sfjwt-base.cjs');
   });
 
   it('matches command names exactly (no prefixes, no case folding)', () => {
-    expect(bundleFileFor(['VERIFY'])).toBe('sfjwt.cjs');
-    expect(bundleFileFor(['--verify'])).toBe('sfjwt.cjs');
-    expect(bundleFileFor(['ver'])).toBe('sfjwt.cjs');
+    expect(bundleFileFor(['VERIFY'])).toBe('sfjwt-base.cjs');
+    expect(bundleFileFor(['--verify'])).toBe('sfjwt-base.cjs');
+    expect(bundleFileFor(['ver'])).toBe('sfjwt-base.cjs');
   });
 });
 
