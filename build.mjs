@@ -60,20 +60,23 @@ const vendorExternals = {
 
 /**
  * Built-ins loaded on first use rather than at start-up, where a start-up path never uses them:
- * commander requires node:child_process only to run executable subcommands (sfjwt has none), and
- * our modules use node:fs/promises for writes and for reading FIFOs (reads of regular files are
- * synchronous, store/files.ts). Each costs milliseconds to load. The stand-in is a Proxy that
- * loads the real module when a property is first read: default and named imports go through it;
- * a namespace import (`import * as fs`) would see no properties, so none is written that way.
+ * commander requires node:child_process only to run executable subcommands (sfjwt has none); our
+ * modules use node:fs/promises for writes and for reading FIFOs (reads of regular files are
+ * synchronous, store/files.ts), and node:os for a home directory that $HOME already gives, a temp
+ * folder or a host name. Each costs from a few tenths of a millisecond to milliseconds to load.
+ * The stand-in is a Proxy that loads the real module when a property is first read: default and
+ * named imports go through it; a namespace import (`import * as fs`) would see no properties, so
+ * none is written that way.
  */
 const LAZY_BUILTINS = [
   { module: 'child_process', importer: /[\\/]commander[\\/]/ },
   { module: 'fs/promises', importer: /[\\/]\.build[\\/]/ },
+  { module: 'os', importer: /[\\/]\.build[\\/]/ },
 ];
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(b) {
-    b.onResolve({ filter: /^(node:)?(child_process|fs\/promises)$/ }, (args) => {
+    b.onResolve({ filter: /^(node:)?(child_process|fs\/promises|os)$/ }, (args) => {
       const module = args.path.replace(/^node:/, '');
       const lazy = LAZY_BUILTINS.find((entry) => entry.module === module && entry.importer.test(args.importer));
       return lazy ? { path: module, namespace: 'lazy-builtin' } : undefined;
@@ -115,7 +118,7 @@ const cliBundles = ['sfjwt', 'sfjwt-base', ...COMMAND_NAMES.map((command) => `sf
 const pluginsFor = (name) => (name === 'sfjwt' ? [] : [onlyCommand(name === 'sfjwt-base' ? '' : name.slice('sfjwt-'.length))]);
 await Promise.all([
   ...cliBundles.map((name) => cliBundle(name, pluginsFor(name))),
-  build({ ...commonJs, entryPoints: { launch: '.build/launch.js' } }),
+  build({ ...commonJs, entryPoints: { launch: '.build/launch.js' }, plugins: [lazyBuiltins] }),
   ...Object.entries(VENDORED).map(([name, contents]) =>
     build({ ...commonJs, stdin: { contents, resolveDir: '.', loader: 'js' }, outfile: `dist/${vendorFile(name)}.cjs`, outdir: undefined, outExtension: undefined }),
   ),
@@ -131,11 +134,38 @@ await Promise.all([
   }),
 ]);
 
+/**
+ * esbuild's __toESM turns a CommonJS module (a Node built-in, commander) into an import namespace
+ * by defining a getter for every property: node:fs alone has a hundred, and each importing module
+ * gets its own copy. That is most of a millisecond per start. This one gives the same namespace by
+ * delegation: the same `default`, the same live properties, at the cost of one object. (Only
+ * enumerating the namespace's own keys would differ, which these bundles never do: `export *`
+ * from a CommonJS module would, and only the vendored bundles, left as they are, have one.)
+ */
+const TO_ESM = [
+  {
+    helper: /([\w$]+)=\(([\w$]+),([\w$]+),([\w$]+)\)=>\(\4=\2!=null\?[\w$]+\([\w$]+\(\2\)\):\{\},[\w$]+\(\3\|\|!\2\|\|!\2\.__esModule\?[\w$]+\(\4,"default",\{value:\2,enumerable:!0\}\):\4,\2\)\)/,
+    cheap: '$1=($2,$3)=>$2==null?{default:$2}:Object.create($2,$3||!$2.__esModule?{default:{value:$2,enumerable:!0}}:{})',
+  },
+  {
+    helper: /var __toESM = \(mod, isNodeMode, target\) => \(target = [\s\S]*?\n\)\);/,
+    cheap:
+      'var __toESM = (mod, isNodeMode) => mod == null ? { default: mod } : Object.create(mod, isNodeMode || !mod.__esModule ? { default: { value: mod, enumerable: true } } : {});',
+  },
+];
+function withCheapToEsm(file, source) {
+  if (!source.includes('__esModule')) return source;
+  const form = TO_ESM.find(({ helper }) => helper.test(source));
+  if (!form) throw new Error(`${file}: esbuild's __toESM helper has changed; update TO_ESM in build.mjs`);
+  return source.replace(form.helper, form.cheap);
+}
+fs.writeFileSync('dist/launch.cjs', withCheapToEsm('dist/launch.cjs', fs.readFileSync('dist/launch.cjs', 'utf8')));
+
 // Stamp each CLI bundle with a hash of its content: the launcher names its code cache by it
 // (npm gives every installed file the same mtime, so file dates cannot tell two builds apart).
 for (const name of cliBundles) {
   const file = `dist/${name}.cjs`;
-  const source = fs.readFileSync(file, 'utf8');
+  const source = withCheapToEsm(file, fs.readFileSync(file, 'utf8'));
   const id = createHash('sha256').update(source).digest('hex').slice(0, 16);
   fs.writeFileSync(file, `// sfjwt-build ${id}\n${source}`);
 }

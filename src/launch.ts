@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
 import { commandWordsIn } from './command-names.js';
+import { homedirFrom } from './home-dir.js';
 
 const SUFFIX = '.v8cache';
 const CACHE_MAX_AGE_MS = 30 * 24 * 3600 * 1000;
@@ -29,9 +30,10 @@ export interface CacheHost {
 const realHost = (): CacheHost => ({
   env: process.env,
   platform: process.platform,
-  homedir: () => os.homedir(),
+  homedir: () => homedirFrom(process.env, process.platform, () => os.homedir()),
   uid: process.getuid?.(),
 });
+
 
 /**
  * The bundle to run for this argv. Only a command whose name is a word of argv can run, so: the

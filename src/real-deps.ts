@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { sleep, type Deps } from './deps.js';
+import { homedirFrom } from './home-dir.js';
 import { createHttpClient } from './net/http.js';
 import { createInquirerPrompter } from './ui/inquirer-prompter.js';
 
@@ -28,7 +29,10 @@ export function createRealDeps(signal: AbortSignal): Deps {
     sleep,
     env,
     cwd: process.cwd(),
-    homedir: os.homedir(),
+    // A getter: os loads only when $HOME does not say (build.mjs makes node:os lazy).
+    get homedir() {
+      return homedirFrom(env, process.platform, () => os.homedir());
+    },
     platform: process.platform,
     stdout: { write: (s) => void process.stdout.write(s), isTTY: Boolean(process.stdout.isTTY) },
     stderr: {

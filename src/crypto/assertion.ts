@@ -45,8 +45,8 @@ export function signAssertion(claims: AssertionClaims, privateKey: KeyObject | s
 }
 
 /**
- * signAssertion on libuv's thread pool: many exchanges at once (doctor --all) sign in parallel
- * and leave the event loop free for their HTTP. A single exchange is quicker signing in place.
+ * signAssertion on libuv's thread pool: the event loop stays free meanwhile (for loading the HTTP
+ * client, or for the other requests of doctor --all, whose many exchanges sign in parallel).
  */
 export function signAssertionOffThread(claims: AssertionClaims, privateKey: KeyObject | string): Promise<string> {
   const signingInput = signingInputOf(claims);

@@ -284,11 +284,46 @@ function fileRef(source: string | undefined): string {
   return source && !/\s/.test(source) && source !== 'SFJWT_KEY' ? source : '<file>';
 }
 
+function parsedKey(key: KeyObject, format: ParsedPrivateKey['format'], repairs: string[]): ParsedPrivateKey {
+  let pem: string | undefined;
+  return {
+    key,
+    // Exported on first use: verify and token never need it.
+    get pem() {
+      return (pem ??= key.export({ type: 'pkcs8', format: 'pem' }).toString());
+    },
+    bits: key.asymmetricKeyDetails?.modulusLength ?? 0,
+    format,
+    repairs,
+  };
+}
+
+/**
+ * A key exactly as openssl and sfjwt write it: one PKCS#1 or PKCS#8 block, LF line ends, base64
+ * lines no longer than normalizeKeyText leaves as they are (76), a final newline, nothing else.
+ * Such a key has nothing to repair or tell apart, so it skips that work on every start.
+ */
+const CANONICAL_KEY = /^-----BEGIN (RSA )?PRIVATE KEY-----\n(?:[A-Za-z0-9+/]{1,76}\n)*(?=[A-Za-z0-9+/=]{1,76}\n-)[A-Za-z0-9+/]*={0,2}\n-----END \1PRIVATE KEY-----\n$/;
+
+function parseCanonicalRsaKey(text: string): ParsedPrivateKey | undefined {
+  const match = CANONICAL_KEY.exec(text);
+  if (!match) return undefined;
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(text);
+  } catch {
+    return undefined; // damaged: the full path says how
+  }
+  return key.asymmetricKeyType === 'rsa' ? parsedKey(key, match[1] ? 'pkcs1' : 'pkcs8', []) : undefined;
+}
+
 /**
  * Parses an unencrypted RSA private key (PKCS#1 or PKCS#8, PEM, possibly damaged by a CI secret
  * store). `source` (a path, or "SFJWT_KEY") prefixes error messages. Errors never echo key material.
  */
 export function parsePrivateKey(text: string, source?: string): ParsedPrivateKey {
+  const canonical = parseCanonicalRsaKey(text);
+  if (canonical) return canonical;
   const { text: repaired, repairs } = normalizeKeyText(text);
   const file = fileRef(source);
   const found = classifyRepaired(repaired, repaired);
@@ -328,18 +363,7 @@ export function parsePrivateKey(text: string, source?: string): ParsedPrivateKey
     fail('key-invalid', source, `the key looks like ${label} but does not decode (the file is damaged or truncated)`, generate);
   }
   if (key.asymmetricKeyType !== 'rsa') fail('key-not-rsa', source, `this is ${describeNonRsa(key).label}; Salesforce accepts RSA keys only`);
-  const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-  let pem: string | undefined;
-  return {
-    key,
-    // Exported on first use: verify and token never need it.
-    get pem() {
-      return (pem ??= key.export({ type: 'pkcs8', format: 'pem' }).toString());
-    },
-    bits,
-    format: kind === 'rsa-pkcs1' ? 'pkcs1' : 'pkcs8',
-    repairs,
-  };
+  return parsedKey(key, kind === 'rsa-pkcs1' ? 'pkcs1' : 'pkcs8', repairs);
 }
 
 export interface ParsedCertificate {

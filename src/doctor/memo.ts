@@ -255,8 +255,6 @@ export function createMemo(settings: DoctorSettings, deps: CheckContext['deps'],
       ...(settings.remembered ? { remembered: settings.remembered } : {}),
       timeoutMs: settings.timeoutMs,
       waitSeconds: 0,
-      // doctor --all runs many exchanges at once: their RSA signatures go to the thread pool.
-      signOffThread: true,
       onProgress: (event) => {
         if (event.type === 'identity') run.identity = { source: event.source, url: event.url };
         if (event.type === 'api') run.apiVersionUrl = event.url;

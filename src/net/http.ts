@@ -170,8 +170,8 @@ async function directRequest(request: HttpRequest): Promise<HttpResponse> {
     );
     if (request.signal?.aborted) onAbort();
     request.signal?.addEventListener('abort', onAbort, { once: true });
-    if (request.body !== undefined) req.write(request.body);
-    req.end();
+    // One end(body): node sends a Content-Length, not a chunked body, which some proxies refuse.
+    req.end(request.body);
   });
 }
 
@@ -279,8 +279,14 @@ export function toTransportError(error: unknown, request: HttpRequest, proxy: Pr
 }
 
 export function createHttpClient(env: Env): HttpClient {
-  return (request) => {
+  const client: HttpClient = (request) => {
     const proxy = proxyChoiceFor(new URL(request.url), env);
     return proxy ? proxiedRequest(request, env, proxy) : directRequest(request);
   };
+  client.warm = (url) => {
+    const target = new URL(url);
+    // A failed load surfaces in the request itself; here it must not be an unhandled rejection.
+    if (!proxyChoiceFor(target, env)) transportFor(target.protocol).catch(() => undefined);
+  };
+  return client;
 }

@@ -16,7 +16,10 @@ export interface HttpResponse {
 }
 
 /** The only network seam: production uses node:http(s) (or undici behind a proxy); tests hit the emulator. */
-export type HttpClient = (request: HttpRequest) => Promise<HttpResponse>;
+export type HttpClient = ((request: HttpRequest) => Promise<HttpResponse>) & {
+  /** Starts loading what a request to `url` needs (node:http…), to overlap with other work. */
+  warm?: (url: string) => void;
+};
 
 export type TransportKind = 'network' | 'tls' | 'timeout' | 'proxy' | 'aborted';
 

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { JWT_BEARER_GRANT, buildClaims, signAssertion, signAssertionOffThread } from '../crypto/assertion.js';
+import { JWT_BEARER_GRANT, buildClaims, signAssertionOffThread } from '../crypto/assertion.js';
 import { CancelledError, inputError } from '../errors.js';
 import { TransportError, type HttpClient, type HttpResponse } from '../net/types.js';
 import { tokenUrl as tokenUrlFor } from './audience-matrix.js';
@@ -78,8 +78,6 @@ export interface ExchangeInput {
   clock?: () => number;
   /** Delays before retry 1, 2, ...; the last one repeats. */
   backoffMs?: readonly number[];
-  /** Sign on the thread pool (see signAssertionOffThread): for callers running many exchanges at once. */
-  signOffThread?: boolean;
 }
 
 export const DEFAULT_BACKOFF_MS: readonly number[] = [250, 1000];
@@ -114,7 +112,11 @@ export async function exchangeToken(input: ExchangeInput): Promise<Attempt> {
     let assertion: string;
     try {
       const claims = buildClaims({ clientId: input.clientId, username: input.username, audience: input.audience, now: input.now() });
-      assertion = input.signOffThread ? await signAssertionOffThread(claims, input.privateKey) : signAssertion(claims, input.privateKey);
+      // The thread pool signs while this thread loads what the request needs (node:http on the
+      // first request): the two overlap, and doctor --all's many exchanges sign in parallel.
+      const signing = signAssertionOffThread(claims, input.privateKey);
+      input.http.warm?.(url);
+      assertion = await signing;
     } catch (error) {
       throw inputError('key-invalid', `The private key cannot sign the assertion: ${(error as Error).message}`, 'Run `sfjwt doctor` to check the key.');
     }

@@ -32,8 +32,6 @@ export interface VerificationInput {
   waitSeconds: number;
   /** HTTP-level retries per request (default 2). */
   retries?: number;
-  /** Sign on the thread pool: set by callers that run many verifications at once. */
-  signOffThread?: boolean;
   /**
    * Also call the REST API with the token (doctor, init, rotate; default). `verify` and `token`
    * prove the login (token and identity, SPEC §5) and leave API access to doctor's check.
@@ -197,7 +195,6 @@ export async function runVerification(input: VerificationInput): Promise<Verific
         clock,
         ...(input.retries !== undefined ? { retries: input.retries } : {}),
         ...(input.signal ? { signal: input.signal } : {}),
-        ...(input.signOffThread ? { signOffThread: true } : {}),
       });
       roundAttempts.push(attempt);
       emit({ type: 'attempt', round, attempt: publicAttempt(attempt), message: attempt.message, ...(attempt.hint ? { hint: attempt.hint } : {}) });

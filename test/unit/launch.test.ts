@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bundleFileFor, bundleIdOf, cacheFileName, compileCacheDir, loadBundle, type CacheHost } from '../../src/launch.js';
+import { homedirFrom } from '../../src/home-dir.js';
 
 const requireFn = createRequire(import.meta.url);
 const POSIX = process.platform !== 'win32' && typeof process.getuid === 'function';
@@ -102,6 +103,19 @@ describe('bundleFileFor', () => {
     expect(bundleFileFor(['VERIFY'])).toBe('sfjwt-base.cjs');
     expect(bundleFileFor(['--verify'])).toBe('sfjwt-base.cjs');
     expect(bundleFileFor(['ver'])).toBe('sfjwt-base.cjs');
+  });
+});
+
+describe('homedirFrom (os.homedir() without loading node:os)', () => {
+  const fallback = () => '/from/os';
+  it('is $HOME on Linux and macOS, as os.homedir() reads it', () => {
+    expect(homedirFrom({ HOME: '/home/ana' }, 'linux', fallback)).toBe('/home/ana');
+    expect(homedirFrom({ HOME: '/Users/ana' }, 'darwin', fallback)).toBe('/Users/ana');
+  });
+  it('asks os.homedir() when HOME is unset or empty, and always on Windows (USERPROFILE)', () => {
+    expect(homedirFrom({}, 'linux', fallback)).toBe('/from/os');
+    expect(homedirFrom({ HOME: '' }, 'linux', fallback)).toBe('/from/os');
+    expect(homedirFrom({ HOME: 'C:\\msys\\home' }, 'win32', fallback)).toBe('/from/os');
   });
 });
 

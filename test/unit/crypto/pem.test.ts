@@ -141,6 +141,27 @@ describe('parsePrivateKey', () => {
     expect(parsePrivateKey(inputs.pkcs8!)).toMatchObject({ format: 'pkcs8', bits: 2048, pem: rsa.pkcs8 });
   });
 
+  it('a key exactly as openssl writes it reads the same as through the repair path', () => {
+    const rewrap = (pem: string, width: number) => {
+      const [header, ...rest] = pem.trim().split('\n');
+      const footer = rest.pop()!;
+      const body = rest.join('');
+      const lines = body.match(new RegExp(`.{1,${width}}`, 'g'))!;
+      return [header, ...lines, footer, ''].join('\n');
+    };
+    for (const [pem, format] of [[rsa.pkcs1, 'pkcs1'], [rsa.pkcs8, 'pkcs8']] as const) {
+      // A leading blank line takes the repair path without a repair to report.
+      const repaired = parsePrivateKey(`\n${pem}`);
+      for (const text of [pem, rewrap(pem, 76)]) {
+        const direct = parsePrivateKey(text);
+        expect(direct).toMatchObject({ format, bits: 2048, repairs: [], pem: repaired.pem });
+        expect(direct.key.equals(repaired.key)).toBe(true);
+      }
+      // Longer lines than normalizeKeyText keeps are still read, with the repair reported.
+      expect(parsePrivateKey(rewrap(pem, 80)).repairs).toEqual(['restored the line breaks of the PEM body']);
+    }
+  });
+
   it('takes the key out of a combined certificate + key file', () => {
     expect(parsePrivateKey(cert + rsa.pkcs1).pem).toBe(rsa.pkcs8);
   });

@@ -154,6 +154,28 @@ describe('createHttpClient over real sockets (no proxy)', () => {
     expect(error).toMatchObject({ kind: 'aborted' });
   });
 
+  it('a POST body goes with a Content-Length, not chunked; warm() loads nothing it could fail on', async () => {
+    const seen: import('node:http').IncomingHttpHeaders[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push(req.headers);
+      req.resume();
+      req.on('end', () => res.end('ok'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const url = `http://127.0.0.1:${port}/services/oauth2/token`;
+      client.warm?.(url);
+      const body = 'grant_type=x&assertion=é';
+      const response = await client({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body, timeoutMs: 5000 });
+      expect(response).toMatchObject({ status: 200, body: 'ok' });
+      expect(seen[0]).toMatchObject({ 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'sfjwt' });
+      expect(seen[0]!['transfer-encoding']).toBeUndefined();
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('a malformed proxy URL is a proxy finding, not a crash', async () => {
     const proxied = createHttpClient({ HTTPS_PROXY: 'socks9://proxy:1' });
     const error = await proxied({ method: 'GET', url: TOKEN, timeoutMs: 1000 }).catch((e: unknown) => e);

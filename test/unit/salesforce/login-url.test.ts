@@ -25,6 +25,10 @@ describe('normalizeLoginUrl accepts', () => {
     ['http://[::1]:9000', 'http://[::1]:9000', 'loopback', undefined, undefined],
     ['https://127.0.0.5', 'https://127.0.0.5', 'loopback', undefined, undefined],
     ['https://login.example.com', 'https://login.example.com', 'other', undefined, undefined],
+    // The token path in any case is dropped; the rest of a site path keeps its case.
+    ['https://acme.my.salesforce.com/Services/OAuth2/TOKEN/', 'https://acme.my.salesforce.com', 'my-domain', 'production', 'acme'],
+    ['https://acme.my.site.com/Partners/SERVICES/oauth2/token', 'https://acme.my.site.com/Partners', 'site', 'site', 'acme'],
+    ['https://sso.example.com/Portal', 'https://sso.example.com/Portal', 'other', undefined, undefined],
   ])('%s → %s (%s)', (input, url, kind, hint, name) => {
     const result = normalizeLoginUrl(input);
     expect(result.url).toBe(url);
@@ -80,6 +84,8 @@ describe('normalizeLoginUrl refuses', () => {
     ['https://acme.my.salesforce.com?startURL=/home', 'https://acme.my.salesforce.com'],
     ['https://acme.my.salesforce.com/lightning/setup/SetupOneHome/home', 'https://acme.my.salesforce.com'],
     ['https://acme.my.salesforce.com/home/home.jsp', 'https://acme.my.salesforce.com'],
+    ['https://sso.example.com/Lightning/page/home', 'https://sso.example.com'],
+    ['https://sso.example.com/SERVICES/data/v66.0', 'https://sso.example.com'],
     ['https://login.salesforce.com/services/oauth2/authorize', 'https://login.salesforce.com'],
     ['https://user:pw@acme.my.salesforce.com', undefined],
   ])('%s', (input, hintUrl) => {
