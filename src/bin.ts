@@ -1,12 +1,9 @@
-import { setMaxListeners } from 'node:events';
 import { CancelledError } from './errors.js';
 import { createRealDeps } from './real-deps.js';
 
 /** The only place that ends the process (STYLE §5). */
 export async function main(argv: string[]): Promise<void> {
   const controller = new AbortController();
-  // Concurrent work (doctor --all runs 16 profiles at once) legitimately listens on this one signal.
-  setMaxListeners(0, controller.signal);
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     interrupts += 1;

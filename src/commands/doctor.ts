@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import type { CommandContext, CommandHandler, CommandOutcome } from '../command.js';
@@ -286,6 +287,8 @@ async function allMode(options: DoctorOptions, ctx: CommandContext): Promise<Com
   if (aliases.length === 0) throw new UsageError(`no profiles in ${ctx.configDir}`, 'create one with `sfjwt init`');
   const shared = sharedForRun();
   const deps = checkDeps(ctx);
+  // Every request in flight listens on the run's one abort signal: many at once here, by design.
+  setMaxListeners(0, ctx.deps.signal);
   const spinner = ctx.ui.spinner(`Checking ${aliases.length} profiles`);
   let rows: ProfileRow[];
   try {
