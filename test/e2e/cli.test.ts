@@ -33,6 +33,26 @@ describe('the built CLI', () => {
     }
   });
 
+  it('without a build (no dist/), says to build, exit 1, no stack trace; --version still answers', async () => {
+    const copy = path.join(dir, 'unbuilt');
+    await fs.mkdir(path.join(copy, 'bin'), { recursive: true });
+    await fs.copyFile(BIN, path.join(copy, 'bin', 'sfjwt.cjs'));
+    await fs.copyFile(new URL('../../package.json', import.meta.url), path.join(copy, 'package.json'));
+    const run = (args: string[]) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [path.join(copy, 'bin', 'sfjwt.cjs'), ...args], { env: { PATH: process.env.PATH, CI: '1' } });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
+    const verify = await run(['verify']);
+    expect(verify.code).toBe(1);
+    expect(verify.stderr).toMatch(/^sfjwt: cannot start \(ENOENT[^\n]*launch\.cjs'\); run `npm run build` first\n$/);
+    expect((await run(['--version'])).code).toBe(0);
+  });
+
   it('an unknown option is a usage error (exit 2), as JSON with --json', async () => {
     const out = await runCli(['verify', '--bogus']);
     expect(out.code).toBe(2);

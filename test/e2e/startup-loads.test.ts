@@ -56,7 +56,7 @@ describe('a successful verify loads only what it uses', () => {
 
   it('none of the vendored bundles (node-forge, undici, the prompts, open)', async () => {
     const { files } = await loadsOfVerify();
-    expect(files.some((file) => file.endsWith(`${path.sep}launch.cjs`))).toBe(true);
+    expect(files.some((file) => file.endsWith(path.join('bin', 'sfjwt.cjs')))).toBe(true);
     expect(files.filter((file) => file.includes(`${path.sep}vendor${path.sep}`))).toEqual([]);
   });
 
