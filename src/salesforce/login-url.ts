@@ -42,13 +42,23 @@ const MY_SITE = /^([a-z0-9][a-z0-9-]*)\.(?:([a-z]+)\.)?my\.site\.com$/;
 const TOKEN_PATH = /\/services\/oauth2\/token\/?$/;
 const NOT_A_LOGIN_PATH = /^\/(lightning|one|setup|services|_ui|apex|home|secur)(\/|$)/;
 
+/**
+ * 127.x.y.z with parts of 1 to `maxDigits` digits. Without a regular expression: counted
+ * repetitions such as \d{1,3} are slow for V8 to compile, and this runs on every start.
+ */
+function isDottedLoopback(host: string, maxDigits: number): boolean {
+  const parts = host.split('.');
+  const digits = (part: string) => part.length >= 1 && part.length <= maxDigits && [...part].every((c) => c >= '0' && c <= '9');
+  return parts.length === 4 && parts[0] === '127' && parts.every(digits);
+}
+
 /** 127.0.0.0/8, localhost (and *.localhost), ::1. */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
   if (host === 'localhost' || host.endsWith('.localhost')) return true;
   if (host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
-  if (/^::ffff:127\.\d+\.\d+\.\d+$/.test(host)) return true;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  if (host.startsWith('::ffff:')) return isDottedLoopback(host.slice('::ffff:'.length), Infinity);
+  return isDottedLoopback(host, 3);
 }
 
 export function isLoopbackUrl(url: string): boolean {

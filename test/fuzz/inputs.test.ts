@@ -114,6 +114,13 @@ describe('login URL, username and consumer key validation', () => {
       if (out.ok) expect(out.value, name).toMatch(/^[A-Za-z0-9._]{8,256}$/);
     }
   });
+
+  it('validateClientId boundaries: 8 to 256 letters, digits, "." or "_", surrounding space trimmed', () => {
+    const valid = ['A'.repeat(8), 'a.b_c.9Z', 'A'.repeat(256), ' 3MVG9key.value_1\n'];
+    const invalid = ['A'.repeat(7), 'A'.repeat(257), '3MVG9 key.value', '3MVG9-key.value', '3MVG9key\tvalue', 'é'.repeat(10), ''];
+    for (const input of valid) expect(validateClientId(input, '--client-id')).toBe(input.trim());
+    for (const input of invalid) expect(() => validateClientId(input, '--client-id'), input).toThrow(/invalid consumer key/);
+  });
 });
 
 describe('readConfig on damaged config.json: a config or a CliError (exit 2) naming the file', () => {
