@@ -34,7 +34,6 @@ const realHost = (): CacheHost => ({
   uid: process.getuid?.(),
 });
 
-
 /**
  * The bundle to run for this argv. Only a command whose name is a word of argv can run, so: the
  * command's own bundle when argv names one; sfjwt-base.cjs, which has the program but no command,

@@ -283,9 +283,14 @@ export function createHttpClient(env: Env): HttpClient {
     const proxy = proxyChoiceFor(new URL(request.url), env);
     return proxy ? proxiedRequest(request, env, proxy) : directRequest(request);
   };
+  // Never throws or rejects: a bad URL or a failed load is reported by the request itself.
   client.warm = (url) => {
-    const target = new URL(url);
-    // A failed load surfaces in the request itself; here it must not be an unhandled rejection.
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch {
+      return;
+    }
     if (!proxyChoiceFor(target, env)) transportFor(target.protocol).catch(() => undefined);
   };
   return client;

@@ -166,6 +166,7 @@ describe('createHttpClient over real sockets (no proxy)', () => {
     try {
       const url = `http://127.0.0.1:${port}/services/oauth2/token`;
       client.warm?.(url);
+      expect(() => client.warm?.('not a url')).not.toThrow();
       const body = 'grant_type=x&assertion=é';
       const response = await client({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body, timeoutMs: 5000 });
       expect(response).toMatchObject({ status: 200, body: 'ok' });
