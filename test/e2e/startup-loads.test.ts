@@ -38,7 +38,7 @@ async function loadsOfVerify(env: Record<string, string | undefined> = {}): Prom
     })));\n`,
   );
   const run = await runCli(['verify', '--login-url', emulator.url, '--username', USER, '--client-id', CLIENT_ID, '--key', keys.keyPath], {
-    env: { SFJWT_HOME: path.join(dir, 'home'), NODE_OPTIONS: `--require ${preload}`, ...env },
+    env: { HOME: dir, SFJWT_HOME: path.join(dir, 'home'), NODE_OPTIONS: `--require ${preload}`, ...env },
   });
   expect(run.stdout).toMatch(/Verified: JWT bearer login works/);
   expect(run.code).toBe(0);
