@@ -177,6 +177,28 @@ describe('createHttpClient over real sockets (no proxy)', () => {
     }
   });
 
+  it('sends the path with its query and the Host header, also for an IPv6 literal host', async () => {
+    const seen: { url?: string; host?: string }[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push({ url: req.url, host: req.headers.host });
+      res.end('ok');
+    });
+    const ipv6 = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(0, '::1', () => resolve(true));
+    });
+    if (!ipv6) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const host = ipv6 ? `[::1]:${port}` : `127.0.0.1:${port}`;
+    try {
+      const response = await client({ method: 'GET', url: `http://${host}/services/data/v66.0/query?q=SELECT+Id`, timeoutMs: 5000 });
+      expect(response).toMatchObject({ status: 200, body: 'ok' });
+      expect(seen).toEqual([{ url: '/services/data/v66.0/query?q=SELECT+Id', host }]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('a malformed proxy URL is a proxy finding, not a crash', async () => {
     const proxied = createHttpClient({ HTTPS_PROXY: 'socks9://proxy:1' });
     const error = await proxied({ method: 'GET', url: TOKEN, timeoutMs: 1000 }).catch((e: unknown) => e);
