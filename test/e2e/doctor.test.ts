@@ -154,7 +154,14 @@ describe('sfjwt doctor --all (built CLI)', () => {
     );
     await writeProfiles(dir, profiles);
     const before = emulator.counters.tokenRequests;
-    const run = await cli(['--all'], { SFJWT_HOME: dir });
+    // Slow answers keep the 16 profiles' requests in flight together, all listening on one signal.
+    emulator.setSimulation({ slowMs: 150 });
+    let run: Awaited<ReturnType<typeof cli>>;
+    try {
+      run = await cli(['--all'], { SFJWT_HOME: dir });
+    } finally {
+      emulator.setSimulation({ slowMs: 0 });
+    }
     expect(run.code).toBe(1);
     const rows = run.stdout.split('\n').filter((line) => /^p\d\d\s/.test(line));
     expect(rows).toHaveLength(20);
