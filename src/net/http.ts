@@ -1,28 +1,10 @@
-import { TransportError, type HttpClient, type HttpRequest, type HttpResponse, type TransportKind } from './types.js';
+import { createDirectTransport, loadSocketModules } from './direct.js';
+import { seconds, socketMessage, transportKindOf } from './transport-errors.js';
+import { TransportError, type HttpClient, type HttpRequest, type HttpResponse } from './types.js';
+
+export { transportKindOf };
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-const TLS_CODES = new Set([
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'CERT_UNTRUSTED',
-  'EPROTO',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-  'UND_ERR_PRX_TLS',
-]);
-
-export function transportKindOf(errno: string | undefined): TransportKind {
-  if (!errno) return 'network';
-  if (TLS_CODES.has(errno) || errno.startsWith('ERR_SSL') || errno.startsWith('ERR_TLS')) return 'tls';
-  if (errno === 'ETIMEDOUT' || errno === 'UND_ERR_CONNECT_TIMEOUT' || errno === 'UND_ERR_HEADERS_TIMEOUT' || errno === 'UND_ERR_BODY_TIMEOUT') return 'timeout';
-  return 'network';
-}
 
 // ---- proxy selection ---------------------------------------------------------------------------
 
@@ -93,86 +75,6 @@ export function redactProxy(proxy: string): string {
   } catch {
     return proxy.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
   }
-}
-
-// ---- direct requests ---------------------------------------------------------------------------
-
-function seconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(1))} s`;
-}
-
-/** One line naming the host, for a socket error that never produced an HTTP answer. */
-function socketMessage(code: string | undefined, url: URL, raw: string): string {
-  switch (code) {
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return `the host name ${url.hostname} does not resolve (${code})`;
-    case 'ECONNREFUSED':
-      return `${url.host} refused the connection (ECONNREFUSED)`;
-    default:
-      return raw;
-  }
-}
-
-type Transport = Pick<typeof import('node:http'), 'request'>;
-let httpModule: Promise<Transport> | undefined;
-let httpsModule: Promise<Transport> | undefined;
-
-/** Loaded on first use, then kept: doctor --all makes hundreds of requests. */
-function transportFor(protocol: string): Promise<Transport> {
-  if (protocol === 'https:') return (httpsModule ??= import('node:https'));
-  return (httpModule ??= import('node:http'));
-}
-
-/** Plain node:http(s): no undici to load on the common path, which keeps `verify` quick to start. */
-async function directRequest(request: HttpRequest): Promise<HttpResponse> {
-  const url = new URL(request.url);
-  const transport = await transportFor(url.protocol);
-  return new Promise<HttpResponse>((resolve, reject) => {
-    let settled = false;
-    const onAbort = () => fail(new TransportError('aborted', 'request cancelled', 'ABORT_ERR'));
-    // Every request listens on the one run-wide signal: the listener must go when the request ends.
-    const settle = () => {
-      settled = true;
-      clearTimeout(timer);
-      request.signal?.removeEventListener('abort', onAbort);
-    };
-    const fail = (error: TransportError): void => {
-      if (settled) return;
-      settle();
-      req.destroy();
-      reject(error);
-    };
-    const req = transport.request(
-      url,
-      { method: request.method, headers: { 'user-agent': 'sfjwt', ...request.headers } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', (error: NodeJS.ErrnoException) => fail(new TransportError('network', error.message, error.code)));
-        res.on('end', () => {
-          if (settled) return;
-          settle();
-          const headers: Record<string, string> = {};
-          for (const [name, value] of Object.entries(res.headers)) {
-            if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-          }
-          resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') });
-        });
-      },
-    );
-    const timer = setTimeout(
-      () => fail(new TransportError('timeout', `no answer from ${url.origin} within ${seconds(request.timeoutMs)}`, 'ETIMEDOUT')),
-      request.timeoutMs,
-    );
-    req.on('error', (error: NodeJS.ErrnoException) =>
-      fail(new TransportError(transportKindOf(error.code), socketMessage(error.code, url, error.message), error.code)),
-    );
-    if (request.signal?.aborted) onAbort();
-    request.signal?.addEventListener('abort', onAbort, { once: true });
-    // One end(body): node sends a Content-Length, not a chunked body, which some proxies refuse.
-    req.end(request.body);
-  });
 }
 
 // ---- through a proxy ---------------------------------------------------------------------------
@@ -279,6 +181,7 @@ export function toTransportError(error: unknown, request: HttpRequest, proxy: Pr
 }
 
 export function createHttpClient(env: Env): HttpClient {
+  const directRequest = createDirectTransport();
   const client: HttpClient = (request) => {
     const proxy = proxyChoiceFor(new URL(request.url), env);
     return proxy ? proxiedRequest(request, env, proxy) : directRequest(request);
@@ -291,7 +194,7 @@ export function createHttpClient(env: Env): HttpClient {
     } catch {
       return;
     }
-    if (!proxyChoiceFor(target, env)) transportFor(target.protocol).catch(() => undefined);
+    if (!proxyChoiceFor(target, env)) loadSocketModules(target.protocol).catch(() => undefined);
   };
   return client;
 }

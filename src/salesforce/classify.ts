@@ -205,6 +205,7 @@ export function classifyTransportError(error: TransportError): TransportClassifi
       } else if (/ECONNREFUSED/i.test(text)) hint = 'Nothing accepts connections there: check the host and port of the login URL.';
       else if (/ECONNRESET|socket hang up/i.test(text)) hint = 'The connection was reset: a firewall or proxy may be interfering (HTTPS_PROXY, NO_PROXY).';
       else if (/ENETUNREACH|EHOSTUNREACH/i.test(text)) hint = 'The network is unreachable: check the connection or VPN.';
+      else if (errno === 'ERR_INVALID_HTTP_RESPONSE') hint = 'Something other than Salesforce answered: check the host and port of the login URL, and any proxy in the way (HTTPS_PROXY, NO_PROXY).';
       return { outcome: 'network-error', message: error.message, hint };
     }
   }

@@ -46,10 +46,10 @@ async function loadsOfVerify(env: Record<string, string | undefined> = {}): Prom
 }
 
 describe('a successful verify loads only what it uses', () => {
-  it('no node:os (HOME says where home is), child_process, fs/promises, https, worker_threads or zlib', async () => {
+  it('no node:http (its own HTTP/1.1 over node:net), os (HOME says where home is), child_process, fs/promises, worker_threads or zlib', async () => {
     const { builtins } = await loadsOfVerify();
-    expect(builtins).toEqual(expect.arrayContaining(['crypto', 'http', 'vm']));
-    for (const unused of ['os', 'child_process', 'fs/promises', 'https', 'worker_threads', 'zlib', 'readline', 'tty']) {
+    expect(builtins).toEqual(expect.arrayContaining(['crypto', 'net', 'vm']));
+    for (const unused of ['http', 'https', 'tls', 'os', 'child_process', 'fs/promises', 'worker_threads', 'zlib', 'readline', 'tty']) {
       expect(builtins, unused).not.toContain(unused);
     }
   });

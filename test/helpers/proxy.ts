@@ -151,7 +151,7 @@ export interface TestCa {
 }
 
 /** A CA and a server certificate it signed (node-forge), like a corporate interception CA. */
-export async function makeTestCa(): Promise<TestCa> {
+export async function makeTestCa(options: { serverNames?: string[] } = {}): Promise<TestCa> {
   const { default: forge } = await import('node-forge');
   const { generateKeyPairSync } = await import('node:crypto');
   const pair = () => {
@@ -190,7 +190,13 @@ export async function makeTestCa(): Promise<TestCa> {
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
     { name: 'extKeyUsage', serverAuth: true },
-    { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] },
+    {
+      name: 'subjectAltName',
+      altNames: options.serverNames?.map((value) => ({ type: 2, value })) ?? [
+        { type: 7, ip: '127.0.0.1' },
+        { type: 2, value: 'localhost' },
+      ],
+    },
     { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
   ]);
   cert.sign(ca.key, forge.md.sha256.create());

@@ -153,6 +153,25 @@ describe('https targets: TLS interception CA and CONNECT tunnels (built CLI: NOD
     expect(out.json().result.tokenUrl).toBe(`${front.url}/services/oauth2/token`);
   });
 
+  it("a certificate for another host is tls-error, even from a trusted CA: the host name is checked", async () => {
+    const otherCa = await makeTestCa({ serverNames: ['other.sfjwt.invalid'] });
+    const otherFront = await startTlsFront(emulator.port, otherCa);
+    try {
+      const otherCaFile = path.join(dir, 'other-ca.pem');
+      await fs.writeFile(otherCaFile, otherCa.caPem);
+      const out = await runCli(verifyArgs(otherFront.url, audience()), {
+        env: { SFJWT_HOME: path.join(dir, 'cli-altname'), NODE_EXTRA_CA_CERTS: otherCaFile },
+      });
+      expect(out.code).toBe(1);
+      const { error } = out.json();
+      expect(error.code).toBe('tls-error');
+      expect(error.message).toMatch(/Hostname\/IP does not match certificate's altnames/);
+      expect(error.hint).toMatch(/certificate is for another host/);
+    } finally {
+      await otherFront.stop();
+    }
+  });
+
   it('through HTTPS_PROXY: a CONNECT tunnel to the https target, TLS end to end with the extra CA', async () => {
     await withProxy(async (proxy) => {
       const handshakes = front.handshakes();
