@@ -15,9 +15,9 @@ export interface HttpResponse {
   body: string;
 }
 
-/** The only network seam: production uses node:http(s) (or undici behind a proxy); tests hit the emulator. */
+/** The only network seam: production speaks HTTP/1.1 over node:net/node:tls (src/net/direct.ts), or undici behind a proxy; tests hit the emulator. */
 export type HttpClient = ((request: HttpRequest) => Promise<HttpResponse>) & {
-  /** Starts loading what a request to `url` needs (node:http…), to overlap with other work. */
+  /** Starts loading what a request to `url` needs (node:net, node:tls), to overlap with other work. */
   warm?: (url: string) => void;
 };
 
