@@ -168,7 +168,8 @@ export function createDirectTransport(now: () => number = Date.now): (request: H
         if (!(reused && error instanceof ExchangeFailure && !error.receivedAny)) throw error;
         response = await attempt(await connect(url));
       }
-      if (response.reusable && !stopped) park(url.origin, current!, idleReuseMs(response.headers));
+      const reuseMs = response.reusable && !stopped ? idleReuseMs(response.headers) : 0;
+      if (reuseMs > 0) park(url.origin, current!, reuseMs);
       else current?.destroy();
       return { status: response.status, headers: response.headers, body: response.body.toString('utf8') };
     } catch (error) {

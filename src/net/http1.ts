@@ -149,11 +149,11 @@ export class ResponseParser {
       case 'headers':
         return this.readHeaderLine();
       case 'length':
-        return this.readLengthBody();
+        return this.readCounted('done');
       case 'chunk-size':
         return this.readChunkSize();
       case 'chunk-data':
-        return this.readChunkData();
+        return this.readCounted('chunk-end');
       case 'chunk-end':
         return this.readChunkEnd();
       case 'trailers':
@@ -264,12 +264,13 @@ export class ResponseParser {
     this.pending = this.pending.subarray(count);
   }
 
-  private readLengthBody(): boolean {
+  /** Reads the rest of a body of known length (Content-Length, or one chunk), then moves on. */
+  private readCounted(next: State): boolean {
     const count = Math.min(this.remaining, this.pending.length);
     this.takeBody(count);
     this.remaining -= count;
     if (this.remaining > 0) return false;
-    this.state = 'done';
+    this.state = next;
     return true;
   }
 
@@ -279,21 +280,11 @@ export class ResponseParser {
     const line = this.takeLine();
     if (line === undefined) return false;
     const semicolon = line.indexOf(';');
-    const hex = (semicolon < 0 ? line : line.slice(0, semicolon)).trim();
+    const hex = trimOws(semicolon < 0 ? line : line.slice(0, semicolon));
     if (hex === '' || hex.length > 8 || !isHex(hex)) throw new HttpWireError(`not a chunk size: "${printable(line)}"`);
     this.remaining = Number.parseInt(hex, 16);
     if (this.bodyBytes + this.remaining > this.limits.maxBodyBytes) this.tooLargeBody();
     this.state = this.remaining === 0 ? 'trailers' : 'chunk-data';
-    if (this.remaining === 0) this.headBytes = 0;
-    return true;
-  }
-
-  private readChunkData(): boolean {
-    const count = Math.min(this.remaining, this.pending.length);
-    this.takeBody(count);
-    this.remaining -= count;
-    if (this.remaining > 0) return false;
-    this.state = 'chunk-end';
     return true;
   }
 
