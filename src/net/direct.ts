@@ -194,5 +194,9 @@ function toTransportError(error: unknown, url: URL): TransportError {
     return new TransportError('network', `the answer from ${url.host} is not valid HTTP: ${cause.message}`, 'ERR_INVALID_HTTP_RESPONSE');
   }
   const { code, message } = cause as NodeJS.ErrnoException;
+  // OpenSSL's "wrong version number" (with its source path) means plain text came back to a ClientHello.
+  if (/wrong version number|packet length too long|unknown protocol/.test(String(message))) {
+    return new TransportError('tls', `${url.host} does not speak TLS (OpenSSL: wrong version number)`, code);
+  }
   return new TransportError(transportKindOf(code), socketMessage(code, url, String(message)), code);
 }

@@ -170,6 +170,8 @@ export function classifyTransportError(error: TransportError): TransportClassifi
         // Node reads NODE_EXTRA_CA_CERTS once, at start-up: it must be in the environment sfjwt starts with.
         hint =
           "A proxy or antivirus is intercepting TLS with its own CA (or the server's CA is private): export NODE_EXTRA_CA_CERTS=/path/to/that-ca.pem (PEM) before running sfjwt, and retry.";
+      } else if (/does not speak TLS/.test(text)) {
+        hint = 'Check the scheme and port of the login URL: Salesforce is https:// on port 443; the emulator and other local servers are plain http://.';
       } else if (/EPROTO|wrong version number|ERR_SSL_WRONG_VERSION_NUMBER/i.test(text)) {
         hint = 'The proxy probably speaks plain HTTP: use an http:// URL in HTTPS_PROXY.';
       } else if (/ALTNAME|does not match certificate|Hostname\/IP/i.test(text)) {

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -196,5 +197,22 @@ describe('direct transport: failures are one-line TransportErrors naming the hos
 
   it('a URL that is neither http nor https', async () => {
     await expect(get('ftp://127.0.0.1/x')).rejects.toMatchObject({ kind: 'network', errno: 'ERR_INVALID_PROTOCOL' });
+  });
+});
+
+describe('direct transport: https to something that is not TLS', () => {
+  it('a plain HTTP server at an https:// URL → tls-error naming the host, no OpenSSL source paths, a hint about the scheme', async () => {
+    // A real HTTP server answers the ClientHello with "400 Bad Request", in plain text.
+    const server = http.createServer((_req, res) => res.end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const error = await failure(get(`https://127.0.0.1:${port}/services/oauth2/token`));
+      expect(error).toMatchObject({ kind: 'tls', message: `127.0.0.1:${port} does not speak TLS (OpenSSL: wrong version number)` });
+      expect(classifyTransportError(error)).toMatchObject({ outcome: 'tls-error', hint: expect.stringMatching(/scheme and port of the login URL/) });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
