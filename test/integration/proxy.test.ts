@@ -153,6 +153,20 @@ describe('https targets: TLS interception CA and CONNECT tunnels (built CLI: NOD
     expect(out.json().result.tokenUrl).toBe(`${front.url}/services/oauth2/token`);
   });
 
+  it('the requests of one run to the https host share one TLS connection (keep-alive over TLS)', async () => {
+    const handshakes = front.handshakes();
+    emulator.clearRequests();
+    const out = await runCli(['doctor', '--json', ...verifyArgs(front.url, audience()).slice(2)], {
+      env: { SFJWT_HOME: path.join(dir, 'cli-reuse'), NODE_EXTRA_CA_CERTS: caFile },
+    });
+    expect(out.code, out.stdout + out.stderr).toBe(0);
+    // The reachability probe and the token exchange go to the login URL (the https front); the
+    // identity and org calls go to the emulator's own http URL, which its answers name.
+    const toLoginHost = emulator.requests.filter((r) => r.path === '/services/data/' || r.path === '/services/oauth2/token');
+    expect(toLoginHost.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /services/data/', 'POST /services/oauth2/token']);
+    expect(front.handshakes() - handshakes).toBe(1);
+  });
+
   it("a certificate for another host is tls-error, even from a trusted CA: the host name is checked", async () => {
     const otherCa = await makeTestCa({ serverNames: ['other.sfjwt.invalid'] });
     const otherFront = await startTlsFront(emulator.port, otherCa);
