@@ -1,4 +1,8 @@
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { createDirectTransport } from '../../src/net/direct.js';
+import { TransportError } from '../../src/net/types.js';
 import { HttpWireError, ResponseParser, type WireLimits, type WireResponse } from '../../src/net/http1.js';
 import { gen, hostileInputs, hugeInputs, truncations } from './gen.js';
 
@@ -75,5 +79,47 @@ describe('ResponseParser under hostile input', () => {
     }
     const endless = Buffer.from(`HTTP/1.1 200 OK\r\n\r\n${'x'.repeat(1 << 20)}`, 'latin1');
     expect(run('endless close-delimited body', endless, 3)).toBeInstanceOf(HttpWireError);
+  });
+});
+
+describe('the direct transport against a server that answers hostile bytes over real sockets', () => {
+  it('200 exchanges: each resolves or rejects with a one-line TransportError, and the next request still works', async () => {
+    const g = gen(0x5f5f);
+    let plan: { bytes: Buffer; pieces: number; close: boolean } = { bytes: Buffer.alloc(0), pieces: 1, close: true };
+    const server = net.createServer((socket) => {
+      socket.on('error', () => undefined);
+      // Each request arrives in one piece on loopback; a kept connection is answered again.
+      socket.on('data', () => {
+        const { bytes, pieces, close } = plan;
+        const size = Math.max(1, Math.ceil(bytes.length / pieces));
+        for (let at = 0; at < bytes.length; at += size) socket.write(bytes.subarray(at, at + size));
+        if (close) socket.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/oauth2/token`;
+    const send = createDirectTransport();
+    const outcomes = { answered: 0, refused: 0 };
+    try {
+      for (const { name, input } of hostileInputs(0x7e57, 200, VALID)) {
+        // Half the connections stay open after the bytes: the timeout must end those.
+        plan = { bytes: Buffer.from(input, 'latin1'), pieces: 1 + g.int(4), close: g.int(2) === 0 };
+        try {
+          const answer = await send({ method: 'POST', url, body: 'grant_type=x', timeoutMs: plan.close ? 2000 : 40 });
+          expect(answer.status, name).toBeGreaterThanOrEqual(200);
+          outcomes.answered += 1;
+        } catch (error) {
+          if (!(error instanceof TransportError)) expect.fail(`${name}: threw ${(error as Error)?.name}: ${(error as Error)?.message}`);
+          expect(error.message, name).not.toMatch(/[\r\n]/);
+          outcomes.refused += 1;
+        }
+      }
+      plan = { bytes: Buffer.from(VALID[0]!, 'latin1'), pieces: 2, close: true };
+      await expect(send({ method: 'GET', url, timeoutMs: 2000 })).resolves.toMatchObject({ status: 200 });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    expect(outcomes.answered).toBeGreaterThan(3);
+    expect(outcomes.refused).toBeGreaterThan(10);
   });
 });
