@@ -113,7 +113,7 @@ export function createDirectTransport(now: () => number = Date.now): (request: H
   const connect = async (url: URL): Promise<Socket> => {
     const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
     const https = url.protocol === 'https:';
-    const port = Number(url.port) || (https ? 443 : 80);
+    const port = url.port === '' ? (https ? 443 : 80) : Number(url.port);
     const net = await (netModule ??= import('node:net'));
     // SNI carries a name, never an address (RFC 6066).
     const socket = https
@@ -195,8 +195,7 @@ function toTransportError(error: unknown, url: URL): TransportError {
   }
   const { code, message } = cause as NodeJS.ErrnoException;
   // OpenSSL's "wrong version number" (with its source path) means plain text came back to a ClientHello.
-  if (/wrong version number|packet length too long|unknown protocol/.test(String(message))) {
-    return new TransportError('tls', `${url.host} does not speak TLS (OpenSSL: wrong version number)`, code);
-  }
+  const notTls = /wrong version number|packet length too long|unknown protocol/.exec(String(message));
+  if (notTls) return new TransportError('tls', `${url.host} does not speak TLS (OpenSSL: ${notTls[0]})`, code);
   return new TransportError(transportKindOf(code), socketMessage(code, url, String(message)), code);
 }
