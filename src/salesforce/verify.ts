@@ -180,7 +180,11 @@ export async function runVerification(input: VerificationInput): Promise<Verific
   for (;;) {
     round += 1;
     roundAttempts = [];
+    // No HTTP answer from a login URL (after exchangeToken's own retries): another aud cannot
+    // reach it either, and each try could cost a whole --timeout. The next login URL may work.
+    const unreachable = new Set<string>();
     for (const pair of matrix) {
+      if (unreachable.has(pair.loginUrl)) continue;
       emit({ type: 'attempt-start', round, loginUrl: pair.loginUrl, audience: pair.audience });
       const attempt = await exchangeToken({
         http: input.http,
@@ -197,6 +201,7 @@ export async function runVerification(input: VerificationInput): Promise<Verific
         ...(input.signal ? { signal: input.signal } : {}),
       });
       roundAttempts.push(attempt);
+      if (attempt.httpStatus === null && attempt.outcome !== 'ok') unreachable.add(pair.loginUrl);
       emit({ type: 'attempt', round, attempt: publicAttempt(attempt), message: attempt.message, ...(attempt.hint ? { hint: attempt.hint } : {}) });
       if (attempt.outcome === 'ok') {
         success = attempt;
@@ -226,7 +231,11 @@ export async function runVerification(input: VerificationInput): Promise<Verific
   if (!success || !success.token) {
     const best = mostInformative(roundAttempts);
     const code = (best?.outcome ?? 'network-error') as FindingCode;
-    const tried = matrix.length === 1 ? 'the only login URL/audience pair' : `${matrix.length} login URL/audience pairs`;
+    const skipped = matrix.length - roundAttempts.length;
+    const tried =
+      matrix.length === 1
+        ? 'the only login URL/audience pair'
+        : `${roundAttempts.length} login URL/audience pair${roundAttempts.length === 1 ? '' : 's'}${skipped > 0 ? `; skipped ${skipped} whose login URL did not answer` : ''}`;
     const message = best
       ? `${best.message} (aud ${best.audience}; tried ${tried}${round > 1 ? ` over ${round} rounds` : ''})`
       : 'No token request was made.';

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { HttpRequest, HttpResponse } from '../../../src/net/types.js';
+import { TransportError, type HttpRequest, type HttpResponse } from '../../../src/net/types.js';
 import { latestVersion, parseIdentityUrl, runVerification, sandboxFromIdentityUrl, type VerificationEvent, type VerificationInput } from '../../../src/salesforce/verify.js';
 import { claimsOf, createFakeHttp, fakeClock, json, oauthError, type FakeHttp } from './fake-http.js';
 
@@ -262,6 +262,34 @@ describe('runVerification', () => {
     if (outcome.ok) throw new Error('expected a failure');
     expect(outcome.code).toBe('network-error');
     expect(outcome.message).toContain('https://gone.my.salesforce.com');
+  });
+
+  it('does not try a second audience on a login URL that gave no answer, but still tries the generic host', async () => {
+    const refused = new TransportError('network', `${MY.slice(8)}:443 refused the connection (ECONNREFUSED)`, 'ECONNREFUSED');
+    const fake = createFakeHttp()
+      .on('POST', `${MY}/services/oauth2/token`, refused)
+      .on('POST', `${L}/services/oauth2/token`, oauthError('invalid_grant', 'user hasn\'t approved this consumer'));
+    const outcome = await run(fake, { retries: 0 }).promise;
+    if (outcome.ok) throw new Error('expected a failure');
+    expect(outcome.attempts.map((a) => [a.loginUrl, a.audience, a.outcome])).toEqual([
+      [MY, MY, 'network-error'],
+      [L, L, 'user-not-approved'],
+    ]);
+    expect(fake.to(`${MY}/services/oauth2/token`)).toHaveLength(1);
+    expect(outcome.message).toContain('tried 2 login URL/audience pairs; skipped 1 whose login URL did not answer)');
+  });
+
+  it('an HTTP answer from a login URL (even a 5xx) still lets the next audience be tried there', async () => {
+    const fake = createFakeHttp().on('POST', `${MY}/services/oauth2/token`, byAudience({ [L]: json(503, { error: 'unavailable' }) }));
+    fake.on('POST', `${L}/services/oauth2/token`, oauthError('invalid_grant', 'audience is invalid'));
+    const outcome = await run(fake, { retries: 0 }).promise;
+    if (outcome.ok) throw new Error('expected a failure');
+    expect(outcome.attempts.map((a) => [a.loginUrl, a.audience])).toEqual([
+      [MY, MY],
+      [MY, L],
+      [L, L],
+    ]);
+    expect(outcome.message).toMatch(/tried 3 login URL\/audience pairs\)?$/);
   });
 
   it('never tries generic hosts against loopback, and reports a negative skew', async () => {
