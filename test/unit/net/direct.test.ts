@@ -122,6 +122,19 @@ describe('direct transport: keep-alive', () => {
     expect(server.connections()).toBe(2);
   });
 
+  it('a connection idle longer than 4 s is not reused, even when the server would allow it', async () => {
+    let clock = 0;
+    const sendAt = createDirectTransport(() => clock);
+    const server = await serve((socket) => socket.write(OK));
+    await sendAt({ method: 'GET', url: server.url, timeoutMs: 5000 });
+    clock += 3999;
+    await sendAt({ method: 'GET', url: server.url, timeoutMs: 5000 });
+    expect(server.connections()).toBe(1);
+    clock += 4000;
+    await sendAt({ method: 'GET', url: server.url, timeoutMs: 5000 });
+    expect(server.connections()).toBe(2);
+  });
+
   it('a kept connection the server has closed is replaced, and the request sent again, without an error', async () => {
     // The first connection answers once, then drops the next request unanswered (a keep-alive race).
     const server = await serve((socket, _request, connection, index) => {
