@@ -15,13 +15,13 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  // `sfjwt … | head` closes the pipe before we are done writing: end quietly, as other CLIs do.
-  const onStreamError = (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
-    throw error;
-  };
-  process.stdout.on('error', onStreamError);
-  process.stderr.on('error', onStreamError);
+  // `sfjwt … | head` closes the pipe before we are done writing: the rest of the output has nowhere
+  // to go, but the command still finishes and exits with its real code (a failed login stays 1).
+  // Any other failure to write stdout (a full disk) is said on stderr; a failing stderr has no one left to tell.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && !process.stderr.destroyed) process.stderr.write(`sfjwt: cannot write the output (${error.code ?? error.message})\n`);
+  });
+  process.stderr.on('error', () => undefined);
   const deps = createRealDeps(controller.signal);
   let code: number;
   try {
@@ -46,7 +46,7 @@ export async function main(argv: string[]): Promise<void> {
  * event loop, so the process ends as soon as its output is out.
  */
 function flush(stream: NodeJS.WriteStream): Promise<void> {
-  if (stream.writableLength === 0) return Promise.resolve();
+  if (stream.writableLength === 0 || stream.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     stream.write('', () => resolve());
   });

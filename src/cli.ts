@@ -1,7 +1,6 @@
 import { Command, CommanderError, Help, Option } from 'commander';
 import type { CommandHandler, GlobalOptions } from './command.js';
 import type { Deps } from './deps.js';
-import { commandsNamedIn, type CommandName } from './command-names.js';
 import { packageVersion } from './package-root.js';
 import { UsageError, type ExitCode } from './errors.js';
 
@@ -46,12 +45,9 @@ function addCredentialOptions(cmd: Command): Command {
 export interface ProgramHooks {
   deps: Deps;
   setExitCode(code: ExitCode): void;
-  /** Define only these top-level commands (see commandsNamedIn); all when undefined. */
-  only?: ReadonlySet<CommandName>;
 }
 
-export function createProgram({ deps, setExitCode, only }: ProgramHooks): Command {
-  const wanted = (name: CommandName) => !only || only.has(name);
+export function createProgram({ deps, setExitCode }: ProgramHooks): Command {
   const program = new Command('sfjwt');
   program
     .description('Set up, verify, diagnose and keep working a Salesforce OAuth 2.0 JWT Bearer login')
@@ -100,161 +96,143 @@ Exit codes: 0 ok, 1 failed, 2 usage or input error, 130 cancelled.`,
       setExitCode(await execute(name, handler, options, cmd.args, deps, normalizeGlobals(globals)));
     };
 
-  if (wanted('verify')) {
-    addCredentialOptions(
-      program
-        .command('verify')
-        .description('exchange a token and check the identity, for a profile or ad-hoc values')
-        .option('--wait <seconds>', 'keep retrying propagation errors for up to this long', parseInteger('--wait', 0, 3600)),
-    ).action(action('verify', () => import('./commands/verify.js')));
-  }
-
-  if (wanted('token')) {
-    addCredentialOptions(
-      program.command('token').description('print an access token for scripts: curl -H "Authorization: Bearer $(sfjwt token)"'),
-    ).action(action('token', () => import('./commands/token.js')));
-  }
-
-  if (wanted('cert')) {
-    const cert = program.command('cert').description('generate, show, renew, rotate or import keys and certificates');
-    cert
-      .command('generate')
-      .description('generate an RSA key (0600) and a self-signed certificate')
-      .option('--out-dir <dir>', "where to write server.key and server.crt (default: the profile's key dir with -a, else .)")
-      .addOption(new Option('--key-size <bits>', 'RSA key size').choices(['2048', '3072', '4096']).default('2048'))
-      .option('--days <n>', 'certificate validity in days', parseInteger('--days', 1, 36500), 730)
-      .option('--cn <name>', 'certificate common name')
-      .option('--force', 'replace existing files (backed up first)', false)
-      .action(action('cert generate', () => locked(import('./commands/cert-generate.js'), true)));
-    cert
-      .command('show')
-      .description('subject, serial, validity, days left, key size, fingerprint, key/cert match')
-      .option('--key <file>', 'private key file (default: the profile\'s)')
-      .option('--cert <file>', 'certificate file (default: the profile\'s)')
-      .option('--history', 'also list backed-up keys and certificates', false)
-      .action(action('cert show', () => import('./commands/cert-show.js')));
-    cert
-      .command('renew')
-      .description('new certificate from the same key: nothing that signs with the key breaks')
-      .option('--days <n>', 'validity in days', parseInteger('--days', 1, 36500), 730)
-      .option('--key <file>', 'private key file (default: the profile\'s)')
-      .option('--cert <file>', 'certificate file to replace (default: the profile\'s)')
-      .action(action('cert renew', () => locked(import('./commands/cert-renew.js'))));
-    cert
-      .command('rotate')
-      .description('new key and certificate; verified before the old pair is archived')
-      .addOption(new Option('--key-size <bits>', 'RSA key size').choices(['2048', '3072', '4096']).default('2048'))
-      .option('--days <n>', 'validity in days', parseInteger('--days', 1, 36500), 730)
-      .option('--wait <seconds>', 'propagation wait for the verification (default 600 interactive)', parseInteger('--wait', 0, 3600))
-      .option('--timeout <seconds>', 'per-request timeout', parseInteger('--timeout', 1, 600))
-      .option('--no-open', 'never open a browser')
-      .action(action('cert rotate', () => locked(import('./commands/cert-rotate.js'))));
-    cert
-      .command('import')
-      .description('bring an existing key (PEM, PKCS#12 or JKS) into a profile')
-      .option('--key <file>', 'private key PEM')
-      .option('--cert <file>', 'certificate PEM (made from the key when missing)')
-      .option('--p12 <file>', 'PKCS#12 / PFX keystore')
-      .option('--jks <file>', 'Java keystore (e.g. exported from Certificate and Key Management)')
-      .option('--passphrase-env <var>', 'environment variable holding the keystore passphrase')
-      .option('--key-alias <name>', 'entry to take from a keystore with several')
-      .option('--days <n>', 'validity of a certificate made from the key', parseInteger('--days', 1, 36500), 730)
-      .option('--force', 'replace the profile\'s existing key files (backed up first)', false)
-      .action(action('cert import', () => locked(import('./commands/cert-import.js'))));
-  }
-
-  if (wanted('init')) {
+  addCredentialOptions(
     program
-      .command('init')
-      .description('guided set-up: key and certificate, app instructions, consumer key, verified login')
-      .addOption(orgKindOption())
-      .option('--login-url <url>', 'My Domain URL, e.g. https://acme.my.salesforce.com')
-      .option('--username <username>', 'run-as username (the JWT sub)')
-      .addOption(appOption())
-      .option('--app-name <name>', 'name of the External Client App / Connected App to create')
-      .option('--contact-email <email>', 'contact email for the app')
-      .option('--access <name>', 'profile or permission set that gets access to the app')
-      .option('--key <file>', 'use this existing private key instead of generating one')
-      .addOption(new Option('--key-size <bits>', 'RSA key size').choices(['2048', '3072', '4096']))
-      .option('--days <n>', 'certificate validity in days (default 730)', parseInteger('--days', 1, 36500))
-      .option('--out-dir <dir>', "where to write the key and certificate (default: the profile's key dir)")
-      .option('--client-id <key>', 'consumer key of the app')
-      .option('--wait <seconds>', 'propagation wait for the verification (default 600 interactive, 0 otherwise)', parseInteger('--wait', 0, 3600))
-      .option('--timeout <seconds>', 'per-request timeout', parseInteger('--timeout', 1, 600))
-      .option('--no-open', 'never open a browser')
-      .option('--no-verify', 'save the profile without the verification exchange')
-      .option('--dry-run', 'ask everything, then print what would be written and done', false)
-      .option('--force', 'replace existing key files (backed up first)', false)
-      .action(action('init', () => import('./commands/init.js')));
-  }
+      .command('verify')
+      .description('exchange a token and check the identity, for a profile or ad-hoc values')
+      .option('--wait <seconds>', 'keep retrying propagation errors for up to this long', parseInteger('--wait', 0, 3600)),
+  ).action(action('verify', () => import('./commands/verify.js')));
 
-  if (wanted('doctor')) {
-    addCredentialOptions(
-      program
-        .command('doctor')
-        .description('diagnose invalid_grant, invalid assertion and every other failure, with the fix')
-        .option('--offline', 'skip network checks', false)
-        .option('--only <ids>', 'run only these checks or finding codes (comma-separated)')
-        .option('--skip <ids>', 'skip these checks or finding codes (comma-separated)')
-        .option('--error <text>', 'explain an error message pasted from any tool')
-        .option('--assertion <jwt>', "decode and check a JWT from another tool against the profile's certificate")
-        .option('--show-assertion', 'print the assertion sfjwt signs (a credential for 3 minutes)', false)
-        .option('--all', 'every profile, concurrently', false)
-        .option('--strict', 'warnings fail too', false)
-        .option('--fix', 'apply the safe automatic fixes (chmod 600, .gitignore)', false),
-    ).action(action('doctor', () => import('./commands/doctor.js')));
-  }
+  addCredentialOptions(
+    program.command('token').description('print an access token for scripts: curl -H "Authorization: Bearer $(sfjwt token)"'),
+  ).action(action('token', () => import('./commands/token.js')));
 
-  if (wanted('export')) {
+  const cert = program.command('cert').description('generate, show, renew, rotate or import keys and certificates');
+  cert
+    .command('generate')
+    .description('generate an RSA key (0600) and a self-signed certificate')
+    .option('--out-dir <dir>', "where to write server.key and server.crt (default: the profile's key dir with -a, else .)")
+    .addOption(new Option('--key-size <bits>', 'RSA key size').choices(['2048', '3072', '4096']).default('2048'))
+    .option('--days <n>', 'certificate validity in days', parseInteger('--days', 1, 36500), 730)
+    .option('--cn <name>', 'certificate common name')
+    .option('--force', 'replace existing files (backed up first)', false)
+    .action(action('cert generate', () => locked(import('./commands/cert-generate.js'), true)));
+  cert
+    .command('show')
+    .description('subject, serial, validity, days left, key size, fingerprint, key/cert match')
+    .option('--key <file>', 'private key file (default: the profile\'s)')
+    .option('--cert <file>', 'certificate file (default: the profile\'s)')
+    .option('--history', 'also list backed-up keys and certificates', false)
+    .action(action('cert show', () => import('./commands/cert-show.js')));
+  cert
+    .command('renew')
+    .description('new certificate from the same key: nothing that signs with the key breaks')
+    .option('--days <n>', 'validity in days', parseInteger('--days', 1, 36500), 730)
+    .option('--key <file>', 'private key file (default: the profile\'s)')
+    .option('--cert <file>', 'certificate file to replace (default: the profile\'s)')
+    .action(action('cert renew', () => locked(import('./commands/cert-renew.js'))));
+  cert
+    .command('rotate')
+    .description('new key and certificate; verified before the old pair is archived')
+    .addOption(new Option('--key-size <bits>', 'RSA key size').choices(['2048', '3072', '4096']).default('2048'))
+    .option('--days <n>', 'validity in days', parseInteger('--days', 1, 36500), 730)
+    .option('--wait <seconds>', 'propagation wait for the verification (default 600 interactive)', parseInteger('--wait', 0, 3600))
+    .option('--timeout <seconds>', 'per-request timeout', parseInteger('--timeout', 1, 600))
+    .option('--no-open', 'never open a browser')
+    .action(action('cert rotate', () => locked(import('./commands/cert-rotate.js'))));
+  cert
+    .command('import')
+    .description('bring an existing key (PEM, PKCS#12 or JKS) into a profile')
+    .option('--key <file>', 'private key PEM')
+    .option('--cert <file>', 'certificate PEM (made from the key when missing)')
+    .option('--p12 <file>', 'PKCS#12 / PFX keystore')
+    .option('--jks <file>', 'Java keystore (e.g. exported from Certificate and Key Management)')
+    .option('--passphrase-env <var>', 'environment variable holding the keystore passphrase')
+    .option('--key-alias <name>', 'entry to take from a keystore with several')
+    .option('--days <n>', 'validity of a certificate made from the key', parseInteger('--days', 1, 36500), 730)
+    .option('--force', 'replace the profile\'s existing key files (backed up first)', false)
+    .action(action('cert import', () => locked(import('./commands/cert-import.js'))));
+
+  program
+    .command('init')
+    .description('guided set-up: key and certificate, app instructions, consumer key, verified login')
+    .addOption(orgKindOption())
+    .option('--login-url <url>', 'My Domain URL, e.g. https://acme.my.salesforce.com')
+    .option('--username <username>', 'run-as username (the JWT sub)')
+    .addOption(appOption())
+    .option('--app-name <name>', 'name of the External Client App / Connected App to create')
+    .option('--contact-email <email>', 'contact email for the app')
+    .option('--access <name>', 'profile or permission set that gets access to the app')
+    .option('--key <file>', 'use this existing private key instead of generating one')
+    .addOption(new Option('--key-size <bits>', 'RSA key size').choices(['2048', '3072', '4096']))
+    .option('--days <n>', 'certificate validity in days (default 730)', parseInteger('--days', 1, 36500))
+    .option('--out-dir <dir>', "where to write the key and certificate (default: the profile's key dir)")
+    .option('--client-id <key>', 'consumer key of the app')
+    .option('--wait <seconds>', 'propagation wait for the verification (default 600 interactive, 0 otherwise)', parseInteger('--wait', 0, 3600))
+    .option('--timeout <seconds>', 'per-request timeout', parseInteger('--timeout', 1, 600))
+    .option('--no-open', 'never open a browser')
+    .option('--no-verify', 'save the profile without the verification exchange')
+    .option('--dry-run', 'ask everything, then print what would be written and done', false)
+    .option('--force', 'replace existing key files (backed up first)', false)
+    .action(action('init', () => import('./commands/init.js')));
+
+  addCredentialOptions(
     program
-      .command('export')
-      .description('ready-to-paste settings for the sf CLI, env files, CI pipelines and client code')
-      .requiredOption('--format <format>', 'sf | env | github-actions | gitlab-ci | jsforce | simple-salesforce | python | curl | eca-metadata | connected-app-metadata')
-      .option('--out <path>', 'write to this file (or directory, for metadata) instead of stdout')
-      .option('--include-key', 'include the private key (base64, for a CI secret)', false)
-      .option('--force', 'overwrite --out if it exists', false)
-      .action(action('export', () => import('./commands/export.js')));
-  }
+      .command('doctor')
+      .description('diagnose invalid_grant, invalid assertion and every other failure, with the fix')
+      .option('--offline', 'skip network checks', false)
+      .option('--only <ids>', 'run only these checks or finding codes (comma-separated)')
+      .option('--skip <ids>', 'skip these checks or finding codes (comma-separated)')
+      .option('--error <text>', 'explain an error message pasted from any tool')
+      .option('--assertion <jwt>', "decode and check a JWT from another tool against the profile's certificate")
+      .option('--show-assertion', 'print the assertion sfjwt signs (a credential for 3 minutes)', false)
+      .option('--all', 'every profile, concurrently', false)
+      .option('--strict', 'warnings fail too', false)
+      .option('--fix', 'apply the safe automatic fixes (chmod 600, .gitignore)', false),
+  ).action(action('doctor', () => import('./commands/doctor.js')));
 
-  if (wanted('profiles')) {
-    const profiles = program.command('profiles').description('list, show, remove profiles or set the default');
-    profiles.command('list').description('list profiles').action(action('profiles list', () => import('./commands/profiles.js').then((m) => ({ run: m.runList }))));
-    profiles.command('show').description('show one profile').action(action('profiles show', () => import('./commands/profiles.js').then((m) => ({ run: m.runShow }))));
-    profiles
-      .command('remove')
-      .description('remove a profile (key files are kept unless --delete-keys)')
-      .option('--delete-keys', 'also delete its key directory', false)
-      .action(action('profiles remove', () => locked(import('./commands/profiles.js').then((m) => ({ run: m.runRemove })))));
-    profiles
-      .command('default')
-      .description('make a profile the default')
-      .argument('[alias]', 'alias (or -a)')
-      .action(action('profiles default', () => import('./commands/profiles.js').then((m) => ({ run: m.runDefault }))));
-  }
+  program
+    .command('export')
+    .description('ready-to-paste settings for the sf CLI, env files, CI pipelines and client code')
+    .requiredOption('--format <format>', 'sf | env | github-actions | gitlab-ci | jsforce | simple-salesforce | python | curl | eca-metadata | connected-app-metadata')
+    .option('--out <path>', 'write to this file (or directory, for metadata) instead of stdout')
+    .option('--include-key', 'include the private key (base64, for a CI secret)', false)
+    .option('--force', 'overwrite --out if it exists', false)
+    .action(action('export', () => import('./commands/export.js')));
 
-  if (wanted('emulator')) {
-    program
-      .command('emulator')
-      .description('run a local Salesforce token endpoint on 127.0.0.1 that validates assertions like Salesforce')
-      .option('--port <port>', 'port (0 = any free port)', parseInteger('--port', 0, 65535), 0)
-      .option('--client-id <key>', 'consumer key of the emulated app')
-      .option('--cert <file>', 'certificate "uploaded" to the emulated app')
-      .option('--username <username>', 'the emulated run-as user')
-      .addOption(appOption().default('eca'))
-      .addOption(new Option('--policy <policy>', 'Permitted Users policy').choices(['admin', 'self']).default('admin'))
-      .addOption(new Option('--assigned <bool>', "the user's profile is assigned to the app").choices(['true', 'false']).default('true'))
-      .option('--sandbox', 'emulate a sandbox org', false)
-      .option('--config <file>', 'JSON config for several apps and users')
-      .action(action('emulator', () => import('./commands/emulator.js')));
-  }
+  const profiles = program.command('profiles').description('list, show, remove profiles or set the default');
+  profiles.command('list').description('list profiles').action(action('profiles list', () => import('./commands/profiles.js').then((m) => ({ run: m.runList }))));
+  profiles.command('show').description('show one profile').action(action('profiles show', () => import('./commands/profiles.js').then((m) => ({ run: m.runShow }))));
+  profiles
+    .command('remove')
+    .description('remove a profile (key files are kept unless --delete-keys)')
+    .option('--delete-keys', 'also delete its key directory', false)
+    .action(action('profiles remove', () => locked(import('./commands/profiles.js').then((m) => ({ run: m.runRemove })))));
+  profiles
+    .command('default')
+    .description('make a profile the default')
+    .argument('[alias]', 'alias (or -a)')
+    .action(action('profiles default', () => import('./commands/profiles.js').then((m) => ({ run: m.runDefault }))));
 
-  if (wanted('demo')) {
-    program
-      .command('demo')
-      .description('run the whole flow against the embedded emulator in a temporary directory')
-      .option('--keep', 'keep the temporary directory', false)
-      .action(action('demo', () => import('./commands/demo.js')));
-  }
+  program
+    .command('emulator')
+    .description('run a local Salesforce token endpoint on 127.0.0.1 that validates assertions like Salesforce')
+    .option('--port <port>', 'port (0 = any free port)', parseInteger('--port', 0, 65535), 0)
+    .option('--client-id <key>', 'consumer key of the emulated app')
+    .option('--cert <file>', 'certificate "uploaded" to the emulated app')
+    .option('--username <username>', 'the emulated run-as user')
+    .addOption(appOption().default('eca'))
+    .addOption(new Option('--policy <policy>', 'Permitted Users policy').choices(['admin', 'self']).default('admin'))
+    .addOption(new Option('--assigned <bool>', "the user's profile is assigned to the app").choices(['true', 'false']).default('true'))
+    .option('--sandbox', 'emulate a sandbox org', false)
+    .option('--config <file>', 'JSON config for several apps and users')
+    .action(action('emulator', () => import('./commands/emulator.js')));
+
+  program
+    .command('demo')
+    .description('run the whole flow against the embedded emulator in a temporary directory')
+    .option('--keep', 'keep the temporary directory', false)
+    .action(action('demo', () => import('./commands/demo.js')));
 
   return program;
 }
@@ -274,7 +252,7 @@ function normalizeGlobals(raw: GlobalOptions & Record<string, unknown>): GlobalO
 /** Parses argv and runs the command; commander's own errors become exit 2 (help/version stay 0). */
 export async function run(argv: string[], deps: Deps): Promise<ExitCode> {
   let exitCode: ExitCode = 0;
-  const program = createProgram({ deps, setExitCode: (code) => (exitCode = code), only: commandsNamedIn(argv) });
+  const program = createProgram({ deps, setExitCode: (code) => (exitCode = code) });
   const wantsJson = argv.includes('--json');
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,6 +1,5 @@
 import os from 'node:os';
 import { sleep, type Deps } from './deps.js';
-import { homedirFrom } from './home-dir.js';
 import { createHttpClient } from './net/http.js';
 import { createInquirerPrompter } from './ui/inquirer-prompter.js';
 
@@ -29,9 +28,8 @@ export function createRealDeps(signal: AbortSignal): Deps {
     sleep,
     env,
     cwd: process.cwd(),
-    // A getter: os loads only when $HOME does not say (build.mjs makes node:os lazy).
     get homedir() {
-      return homedirFrom(env, process.platform, () => os.homedir());
+      return os.homedir();
     },
     platform: process.platform,
     stdout: { write: (s) => void process.stdout.write(s), isTTY: Boolean(process.stdout.isTTY) },

@@ -88,13 +88,14 @@ export async function verifyCredentials(
 }
 
 export function failureError(outcome: Extract<VerificationOutcome, { ok: false }>, partial: Record<string, unknown>): CliError {
-  return new CliError(outcome.code, outcome.message, {
-    hint: outcome.hint,
-    causes: outcome.finding.causes,
-    fixes: outcome.finding.fixes,
-    setupUrl: outcome.finding.setupUrl,
-    result: partial,
-  });
+  // A proxy variable that is not a URL is bad input (exit 2), not a failed login.
+  const badInput = outcome.attempts.some((attempt) => attempt.error === 'PROXY_URL_INVALID');
+  return new CliError(
+    outcome.code,
+    outcome.message,
+    { hint: outcome.hint, causes: outcome.finding.causes, fixes: outcome.finding.fixes, setupUrl: outcome.finding.setupUrl, result: partial },
+    badInput ? 2 : 1,
+  );
 }
 
 export async function rememberSuccess(ctx: CommandContext, creds: Credentials, outcome: Extract<VerificationOutcome, { ok: true }>): Promise<void> {

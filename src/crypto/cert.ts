@@ -1,9 +1,6 @@
-import { createHash, createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
-// Only forge's ASN.1 module (~7 ms to load, vs ~30 ms for forge/lib/x509 and ~50 ms for all of forge):
-// forge builds the certificate structure, node:crypto (OpenSSL) signs the TBSCertificate natively.
-import asn1 from 'node-forge/lib/asn1.js';
+import { createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
+import forge from 'node-forge';
 import { inputError } from '../errors.js';
-import { derToPem, fromBinaryString, toBinaryString } from './der.js';
 
 export interface SelfSignedCertificateInput {
   privateKeyPem: string | KeyObject;
@@ -19,51 +16,6 @@ export interface SelfSignedCertificateInput {
 export const BACKDATE_SECONDS = 60;
 export const DEFAULT_ORGANIZATION = 'sfjwt';
 export const MAX_CERT_DAYS = 36500;
-
-const OID = {
-  sha256WithRSAEncryption: '1.2.840.113549.1.1.11',
-  commonName: '2.5.4.3',
-  organizationName: '2.5.4.10',
-  basicConstraints: '2.5.29.19',
-  keyUsage: '2.5.29.15',
-  subjectKeyIdentifier: '2.5.29.14',
-  authorityKeyIdentifier: '2.5.29.35',
-} as const;
-
-const { Class, Type } = asn1;
-type Asn1 = ReturnType<typeof asn1.create>;
-
-const seq = (items: Asn1[]): Asn1 => asn1.create(Class.UNIVERSAL, Type.SEQUENCE, true, items);
-const oid = (id: string): Asn1 => asn1.create(Class.UNIVERSAL, Type.OID, false, asn1.oidToDer(id).getBytes());
-const octets = (bytes: Buffer): Asn1 => asn1.create(Class.UNIVERSAL, Type.OCTETSTRING, false, toBinaryString(bytes));
-const bits = (bytes: Buffer): Asn1 =>
-  asn1.create(Class.UNIVERSAL, Type.BITSTRING, false, '\u0000' + toBinaryString(bytes));
-
-function sha256WithRsa(): Asn1 {
-  return seq([oid(OID.sha256WithRSAEncryption), asn1.create(Class.UNIVERSAL, Type.NULL, false, '')]);
-}
-
-function name(commonName: string, organization: string): Asn1 {
-  const rdn = (type: string, value: string): Asn1 =>
-    asn1.create(Class.UNIVERSAL, Type.SET, true, [
-      seq([oid(type), asn1.create(Class.UNIVERSAL, Type.UTF8, false, toBinaryString(Buffer.from(value, 'utf8')))]),
-    ]);
-  return seq([rdn(OID.organizationName, organization), rdn(OID.commonName, commonName)]);
-}
-
-/** RFC 5280 §4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050. */
-function time(date: Date): Asn1 {
-  return date.getUTCFullYear() < 2050
-    ? asn1.create(Class.UNIVERSAL, Type.UTCTIME, false, asn1.dateToUtcTime(date))
-    : asn1.create(Class.UNIVERSAL, Type.GENERALIZEDTIME, false, asn1.dateToGeneralizedTime(date));
-}
-
-function extension(id: string, critical: boolean, value: Asn1): Asn1 {
-  const parts = [oid(id)];
-  if (critical) parts.push(asn1.create(Class.UNIVERSAL, Type.BOOLEAN, false, '\u00ff'));
-  parts.push(asn1.create(Class.UNIVERSAL, Type.OCTETSTRING, false, asn1.toDer(value).getBytes()));
-  return seq(parts);
-}
 
 /**
  * A positive serial of exactly 16 bytes: the top bit is cleared (a DER INTEGER with it set would be
@@ -91,39 +43,32 @@ export function createSelfSignedCertificate(input: SelfSignedCertificateInput): 
   if (privateKey.asymmetricKeyType !== 'rsa') {
     throw inputError('key-not-rsa', `the key is ${privateKey.asymmetricKeyType ?? 'not RSA'}; Salesforce accepts RSA keys only`);
   }
-  const spkiDer = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
-  // decodeBitStrings: false keeps the BIT STRING as raw bytes (forge would otherwise parse it into children).
-  const spki = (asn1.fromDer as unknown as (bytes: string, options: object) => Asn1)(toBinaryString(spkiDer), { decodeBitStrings: false });
-  // RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey BIT STRING contents (after the unused-bits byte).
-  const publicKeyBits = fromBinaryString((spki.value as Asn1[])[1]!.value as string).subarray(1);
-  const keyId = createHash('sha1').update(publicKeyBits).digest();
+  const publicKeyPem = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString();
 
+  const { pki, asn1, util } = forge;
+  const cert = pki.createCertificate();
+  cert.publicKey = pki.publicKeyFromPem(publicKeyPem);
+  cert.serialNumber = serialFromRandom(input.random).toString('hex');
   const nowSeconds = Math.floor(now.getTime() / 1000);
-  const notBefore = new Date((nowSeconds - BACKDATE_SECONDS) * 1000);
-  const notAfter = new Date((nowSeconds + days * 86_400) * 1000);
-  const subject = name(commonName, organization);
-
-  const tbs = seq([
-    asn1.create(Class.CONTEXT_SPECIFIC, 0, true, [
-      asn1.create(Class.UNIVERSAL, Type.INTEGER, false, asn1.integerToDer(2).getBytes()),
-    ]),
-    asn1.create(Class.UNIVERSAL, Type.INTEGER, false, toBinaryString(serialFromRandom(input.random))),
-    sha256WithRsa(),
-    subject,
-    seq([time(notBefore), time(notAfter)]),
-    name(commonName, organization),
-    spki,
-    asn1.create(Class.CONTEXT_SPECIFIC, 3, true, [
-      seq([
-        extension(OID.basicConstraints, false, seq([])),
-        extension(OID.keyUsage, true, asn1.create(Class.UNIVERSAL, Type.BITSTRING, false, '\u0007\u0080')), // digitalSignature only (bit 0; 7 unused bits)
-        extension(OID.subjectKeyIdentifier, false, octets(keyId)),
-        extension(OID.authorityKeyIdentifier, false, seq([asn1.create(Class.CONTEXT_SPECIFIC, 0, false, toBinaryString(keyId))])),
-      ]),
-    ]),
+  cert.validity.notBefore = new Date((nowSeconds - BACKDATE_SECONDS) * 1000);
+  cert.validity.notAfter = new Date((nowSeconds + days * 86_400) * 1000);
+  const name = [
+    { name: 'organizationName', value: organization, valueTagClass: asn1.Type.UTF8 },
+    { name: 'commonName', value: commonName, valueTagClass: asn1.Type.UTF8 },
+  ] as unknown as forge.pki.CertificateField[];
+  cert.setSubject(name);
+  cert.setIssuer(name);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', critical: true, digitalSignature: true },
+    { name: 'subjectKeyIdentifier' },
+    { name: 'authorityKeyIdentifier', keyIdentifier: true },
   ]);
-  const tbsDer = fromBinaryString(asn1.toDer(tbs).getBytes());
-  const signature = sign('sha256', tbsDer, privateKey);
-  const certificate = seq([tbs, sha256WithRsa(), bits(signature)]);
-  return derToPem(fromBinaryString(asn1.toDer(certificate).getBytes()), 'CERTIFICATE');
+  // forge lays out the certificate; OpenSSL signs it (forge's signer would need the key as a forge object).
+  cert.signatureOid = cert.siginfo.algorithmOid = pki.oids.sha256WithRSAEncryption!;
+  const tbs = (pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(cert);
+  const tbsDer = Buffer.from(asn1.toDer(tbs).getBytes(), 'binary');
+  (cert as { tbsCertificate?: forge.asn1.Asn1 }).tbsCertificate = tbs;
+  cert.signature = util.binary.raw.encode(new Uint8Array(sign('sha256', tbsDer, privateKey)));
+  return pki.certificateToPem(cert).replace(/\r\n/g, '\n');
 }

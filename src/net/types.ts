@@ -3,23 +3,24 @@ export interface HttpRequest {
   url: string;
   headers?: Record<string, string>;
   body?: string;
-  /** Per-request timeout; the request is aborted and rejected with kind 'timeout'. */
+  /** A deadline for the whole request (connect, answer and body); past it the request is aborted with kind 'timeout'. */
   timeoutMs: number;
   signal?: AbortSignal;
 }
 
 export interface HttpResponse {
   status: number;
-  /** Lower-case header names. */
+  /** Lower-case header names; repeated headers joined with ", ". */
   headers: Record<string, string>;
   body: string;
 }
 
-/** The only network seam: production speaks HTTP/1.1 over node:net/node:tls (src/net/direct.ts), or undici behind a proxy; tests hit the emulator. */
-export type HttpClient = ((request: HttpRequest) => Promise<HttpResponse>) & {
-  /** Starts loading what a request to `url` needs (node:net, node:tls), to overlap with other work. */
-  warm?: (url: string) => void;
-};
+/**
+ * The only network seam: node:http/node:https with a keep-alive agent, or undici's
+ * EnvHttpProxyAgent behind a proxy (src/net/http.ts). Redirects are never followed: a 3xx is
+ * returned as it is. Tests hit the emulator.
+ */
+export type HttpClient = (request: HttpRequest) => Promise<HttpResponse>;
 
 export type TransportKind = 'network' | 'tls' | 'timeout' | 'proxy' | 'aborted';
 
@@ -35,3 +36,6 @@ export class TransportError extends Error {
     this.name = 'TransportError';
   }
 }
+
+/** Answers larger than this are cut off and refused: a token endpoint's answer is a few hundred bytes. */
+export const MAX_RESPONSE_BYTES = 2 * 1024 * 1024;

@@ -112,11 +112,8 @@ export async function exchangeToken(input: ExchangeInput): Promise<Attempt> {
     let assertion: string;
     try {
       const claims = buildClaims({ clientId: input.clientId, username: input.username, audience: input.audience, now: input.now() });
-      // The thread pool signs while this thread loads what the request needs (node:http on the
-      // first request): the two overlap, and doctor --all's many exchanges sign in parallel.
-      const signing = signAssertionOffThread(claims, input.privateKey);
-      input.http.warm?.(url);
-      assertion = await signing;
+      // On the thread pool: doctor --all's many exchanges sign in parallel.
+      assertion = await signAssertionOffThread(claims, input.privateKey);
     } catch (error) {
       throw inputError('key-invalid', `The private key cannot sign the assertion: ${(error as Error).message}`, 'Run `sfjwt doctor` to check the key.');
     }

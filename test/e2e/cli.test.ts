@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { singleAppConfig, startEmulator } from '../../src/emulator/index.js';
@@ -49,7 +50,7 @@ describe('the built CLI', () => {
       });
     const verify = await run(['verify']);
     expect(verify.code).toBe(1);
-    expect(verify.stderr).toMatch(/^sfjwt: cannot start \(ENOENT[^\n]*launch\.cjs'\); run `npm run build` first\n$/);
+    expect(verify.stderr).toMatch(/^sfjwt: cannot start \([^\n]*dist\/sfjwt\.js[^\n]*\); run `npm run build` first\n$/);
     expect((await run(['--version'])).code).toBe(0);
   });
 
@@ -121,32 +122,37 @@ describe('the built CLI', () => {
     expect(missing.stderr).toMatch(/no profile named "nope".*known profiles: a/s);
   });
 
-  it('keeps one compiled-code cache per command bundle, reuses it, and keeps none when told not to', async () => {
-    const cache = path.join(dir, 'cache');
-    const env = { SFJWT_HOME: await home(), SFJWT_CACHE_DIR: cache };
+  const nodeHasCompileCache = typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
+
+  it(`${nodeHasCompileCache ? 'keeps' : 'keeps no (Node 20 has none)'} Node's compile cache in a private folder of the user's cache dir, and none when told not to`, async () => {
+    const cacheHome = path.join(dir, 'cache-home');
+    const env = { SFJWT_HOME: await home(), XDG_CACHE_HOME: cacheHome };
     const first = await runCli(['profiles', 'list', '--json'], { env });
     expect(first.code).toBe(0);
-    const files = await fs.readdir(cache);
-    expect(files).toHaveLength(1);
-    expect(files[0]).toMatch(/-sfjwt-profiles-[0-9a-f]+\.v8cache$/);
-    const file = path.join(cache, files[0]!);
-    expect(await modeOf(file)).toBe(0o600);
-    expect(await modeOf(cache)).toBe(0o700);
-    const written = (await fs.stat(file)).mtimeMs;
-    const second = await runCli(['profiles', 'list', '--json'], { env });
-    expect(second.json()).toEqual(first.json());
-    // A run that used the cache leaves it alone.
-    expect((await fs.stat(file)).mtimeMs).toBe(written);
-    await runCli(['--help'], { env });
-    // --help runs the base bundle (the program without commands): a cache of its own, beside the first.
-    const after = await fs.readdir(cache);
-    expect(after).toHaveLength(2);
-    expect(after).toEqual(expect.arrayContaining([files[0], expect.stringMatching(/-sfjwt-base-[0-9a-f]+\.v8cache$/)]));
+    const folder = path.join(cacheHome, 'sfjwt', 'compile-cache');
+    if (nodeHasCompileCache) {
+      expect(await modeOf(folder)).toBe(0o700);
+      expect((await fs.readdir(folder, { recursive: true })).length).toBeGreaterThan(0);
+      expect((await runCli(['profiles', 'list', '--json'], { env })).json()).toEqual(first.json());
+    } else {
+      await expect(fs.access(folder)).rejects.toThrow();
+    }
 
     const off = path.join(dir, 'cache-off');
-    const disabled = await runCli(['profiles', 'list', '--json'], { env: { ...env, SFJWT_CACHE_DIR: off, SFJWT_NO_COMPILE_CACHE: '1' } });
+    const disabled = await runCli(['profiles', 'list', '--json'], { env: { ...env, XDG_CACHE_HOME: off, NODE_DISABLE_COMPILE_CACHE: '1' } });
     expect(disabled.json()).toEqual(first.json());
     await expect(fs.access(off)).rejects.toThrow();
+  });
+
+  it.runIf(nodeHasCompileCache)('does not use a cache folder that others can write to', async () => {
+    const cacheHome = path.join(dir, 'shared-cache');
+    const folder = path.join(cacheHome, 'sfjwt', 'compile-cache');
+    await fs.mkdir(folder, { recursive: true });
+    await fs.chmod(folder, 0o777);
+    const run = await runCli(['profiles', 'list', '--json'], { env: { SFJWT_HOME: await home(), XDG_CACHE_HOME: cacheHome } });
+    expect(run.code).toBe(0);
+    expect(await fs.readdir(folder)).toEqual([]);
+    expect(await modeOf(folder)).toBe(0o777);
   });
 
   it('ends quietly with exit 0 when the reader of its output goes away (| head)', async () => {
@@ -162,6 +168,23 @@ describe('the built CLI', () => {
     child.stdout.once('data', () => child.stdout.destroy());
     const code = await new Promise((resolve) => child.on('close', resolve));
     expect(code).toBe(0);
+    expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
+  });
+
+  it('keeps the real exit code when the reader has gone before the output is written (verify --json | head, a failed login)', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const server = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = server.address() as net.AddressInfo;
+        server.close(() => resolve(free));
+      });
+    });
+    const args = ['verify', '--json', '--login-url', `http://127.0.0.1:${port}`, '--username', USER, '--client-id', CLIENT_ID, '--key', keys.keyPath];
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, CI: '1', SFJWT_HOME: await home() }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(1);
     expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
   });
 

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(ROOT, 'bin', 'sfjwt.cjs');
 
-/** One compiled-code cache per test worker: the suite never writes into the user's own ~/.cache. */
+/** One cache folder per test worker (Node's compile cache goes there): the suite never writes into the user's own ~/.cache. */
 export const TEST_CACHE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'sfjwt-test-cache-'));
 
 export interface CliRun {
@@ -31,7 +31,7 @@ export function runCli(
     TMPDIR: process.env.TMPDIR,
     CI: '1',
     NO_COLOR: '1',
-    SFJWT_CACHE_DIR: TEST_CACHE_DIR,
+    XDG_CACHE_HOME: TEST_CACHE_DIR,
     ...options.env,
   };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];

@@ -47,12 +47,6 @@ describe('generateRsaKeyPair', () => {
     expect(check.stdout.trim()).toBe('RSA key ok');
   });
 
-  it("can use OpenSSL's own RSA key generation instead", async () => {
-    const other = await generateRsaKeyPair(2048, { method: 'openssl' });
-    expect(createPrivateKey(other.privateKeyPem).asymmetricKeyDetails?.modulusLength).toBe(2048);
-    expect(other.privateKeyPem).not.toBe(pair.privateKeyPem);
-  });
-
   it('makes a 3072-bit key', async () => {
     const mid = await generateRsaKeyPair(3072);
     expect(createPrivateKey(mid.privateKeyPem).asymmetricKeyDetails?.modulusLength).toBe(3072);
