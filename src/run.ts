@@ -6,6 +6,7 @@ import type { Deps } from './deps.js';
 import { CancelledError, CliError, isCliError, type ExitCode } from './errors.js';
 import { resolveConfigDir } from './store/paths.js';
 import { createNarrator, type Narrator } from './ui/output.js';
+import { createStyle } from './ui/style.js';
 
 const DOCTOR_TIP_CODES_EXCLUDED = new Set(['usage', 'internal']);
 
@@ -13,10 +14,10 @@ export function renderEnvelope(command: string, result: unknown, warnings: Comma
   return `${JSON.stringify({ ok: true, command, result, warnings }, null, 2)}\n`;
 }
 
-export function createContext(command: string, deps: Deps, globals: GlobalOptions): CommandContext {
+export async function createContext(command: string, deps: Deps, globals: GlobalOptions): Promise<CommandContext> {
   const ui = createNarrator({
     stderr: deps.stderr,
-    color: useColor(deps, globals),
+    style: await createStyle(useColor(deps, globals)),
     quiet: globals.json,
     verbose: globals.verbose,
     animate: deps.stderr.isTTY && !deps.env.CI && !globals.json,
@@ -88,7 +89,7 @@ export async function execute<O>(
   deps: Deps,
   globals: GlobalOptions,
 ): Promise<ExitCode> {
-  const ctx = createContext(command, deps, globals);
+  const ctx = await createContext(command, deps, globals);
   let outcome: CommandOutcome;
   try {
     outcome = await handler(options, ctx, args);

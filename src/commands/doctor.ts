@@ -39,11 +39,11 @@ export const ALL_CONCURRENCY = 16;
 
 const CREDENTIAL_FLAGS: (keyof CredentialFlags)[] = ['loginUrl', 'username', 'clientId', 'key', 'cert', 'audience', 'orgKind', 'app'];
 
-function renderOptions(ctx: CommandContext, command: string, fixing = false): RenderOptions {
+async function renderOptions(ctx: CommandContext, command: string, fixing = false): Promise<RenderOptions> {
   const { env, stdout } = ctx.deps;
   const color =
     ctx.globals.color && env.NO_COLOR === undefined && ((env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') || (stdout.isTTY && !env.CI));
-  return { color: createStyle(color), symbols: ctx.ui.symbols, verbose: ctx.globals.verbose, command, fixing };
+  return { color: await createStyle(color), symbols: ctx.ui.symbols, verbose: ctx.globals.verbose, command, fixing };
 }
 
 /** The JSON envelope's error block for a failing report: its most likely cause. */
@@ -123,7 +123,7 @@ async function explainMode(options: DoctorOptions, ctx: CommandContext): Promise
     // no usable profile: generic Setup references
   }
   const report = explainError(text, context);
-  return outcomeFor(ctx, report, Boolean(options.strict), renderOptions(ctx, 'sfjwt doctor'));
+  return outcomeFor(ctx, report, Boolean(options.strict), await renderOptions(ctx, 'sfjwt doctor'));
 }
 
 // ---- --assertion ---------------------------------------------------------------------------
@@ -185,7 +185,7 @@ async function assertionMode(options: DoctorOptions, ctx: CommandContext): Promi
     diagnosis: failing.filter((c) => c.status === 'fail').map((c) => ({ code: c.code!, cause: c.summary, fix: c.fix?.hint ?? '', setupUrl: c.fix?.url ?? null, command: null })),
     clockSkewSeconds: null,
   };
-  return outcomeFor(ctx, report, Boolean(options.strict), renderOptions(ctx, 'sfjwt doctor --assertion <jwt>'));
+  return outcomeFor(ctx, report, Boolean(options.strict), await renderOptions(ctx, 'sfjwt doctor --assertion <jwt>'));
 }
 
 // ---- one profile ---------------------------------------------------------------------------
@@ -261,7 +261,7 @@ async function singleMode(options: DoctorOptions, ctx: CommandContext): Promise<
   }
   if (options.showAssertion) report = { ...report, assertion: await showAssertion(ctx, settings, report, run.ctx) };
   const command = `sfjwt doctor${settings.alias && (ctx.globals.alias || ctx.deps.env.SFJWT_ALIAS) ? ` -a ${settings.alias}` : ''}`;
-  return outcomeFor(ctx, report, Boolean(options.strict), renderOptions(ctx, command, Boolean(options.fix)));
+  return outcomeFor(ctx, report, Boolean(options.strict), await renderOptions(ctx, command, Boolean(options.fix)));
 }
 
 // ---- --all ---------------------------------------------------------------------------------
@@ -317,7 +317,7 @@ async function allMode(options: DoctorOptions, ctx: CommandContext): Promise<Com
     summary: { profiles: profiles.length, ok: profiles.length - failing.length, failing: failing.length },
     profiles,
   };
-  const human = renderAllTable(rows, renderOptions(ctx, 'sfjwt doctor --all'));
+  const human = renderAllTable(rows, await renderOptions(ctx, 'sfjwt doctor --all'));
   if (failing.length === 0) return { result, human };
   const first = failing[0]!;
   const code = first.top && isFindingCode(first.top.code) ? first.top.code : 'internal';

@@ -1,4 +1,4 @@
-import { createStyle, type Style } from './style.js';
+import type { Style } from './style.js';
 import { symbolsFor, type Symbols } from './symbols.js';
 
 export interface Out {
@@ -26,7 +26,7 @@ export interface Narrator {
 
 export interface NarratorOptions {
   stderr: Out;
-  color: boolean;
+  style: Style;
   quiet: boolean;
   verbose: boolean;
   animate: boolean;
@@ -34,7 +34,7 @@ export interface NarratorOptions {
 }
 
 export function createNarrator(options: NarratorOptions): Narrator {
-  const color = createStyle(options.color);
+  const color = options.style;
   const symbols = symbolsFor(options.env);
   const line = (text: string) => options.stderr.write(`${text}\n`);
   const say = (text: string) => {

@@ -1,4 +1,4 @@
-import { createStyle } from '../../../src/ui/style.js';
+import { plainStyle } from '../../../src/ui/style.js';
 import { describe, expect, it } from 'vitest';
 import { createMemo } from '../../../src/doctor/memo.js';
 import { renderAllTable, renderReport, renderSummaryLine, reportJson } from '../../../src/doctor/render.js';
@@ -9,7 +9,7 @@ import { UsageError } from '../../../src/errors.js';
 import { settingsFrom, shared, testDeps } from './fixtures.js';
 
 const symbols = { pass: '✔', warn: '!', fail: '✖', crash: '☠', hint: '›', skip: '-', bullet: '•' };
-const plain = { color: createStyle(false), symbols, verbose: false, command: 'sfjwt doctor -a acme' };
+const plain = { color: plainStyle, symbols, verbose: false, command: 'sfjwt doctor -a acme' };
 
 function ctx(): CheckContext {
   const settings = settingsFrom({});

@@ -1,13 +1,14 @@
-import { describe, expect, it } from 'vitest';
-import { createStyle } from '../../../src/ui/style.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createStyle, plainStyle, type Style } from '../../../src/ui/style.js';
 
 const ESC = '\u001b';
 const NAMES = ['bold', 'dim', 'red', 'green', 'yellow', 'cyan'] as const;
 const strip = (text: string) => text.replace(/\u001b\[\d+m/g, '');
 
-describe('createStyle(false)', () => {
-  const s = createStyle(false);
-  it('is level 0 and returns text unchanged, whatever the environment says (FORCE_COLOR is decided by the caller)', () => {
+describe('plainStyle', () => {
+  const s = plainStyle;
+  it('is level 0 and returns text unchanged, whatever the environment says (FORCE_COLOR is decided by the caller)', async () => {
+    expect(await createStyle(false)).toBe(plainStyle);
     expect(s.level).toBe(0);
     for (const name of NAMES) expect(s[name]('plain text')).toBe('plain text');
     expect(s.red(`a${s.green('b')}c`)).toBe('abc');
@@ -15,7 +16,10 @@ describe('createStyle(false)', () => {
 });
 
 describe('createStyle(true)', () => {
-  const s = createStyle(true);
+  let s: Style;
+  beforeAll(async () => {
+    s = await createStyle(true);
+  });
 
   it('is level 1: basic 16-colour codes (chalk), never 256-colour or truecolor', () => {
     expect(s.level).toBe(1);
