@@ -25,5 +25,4 @@ describe('dist/ and the runtime dependencies', () => {
   it('dist/ loads every declared dependency, and nothing undeclared', () => {
     expect([...importedPackages(source)].sort()).toEqual(Object.keys(pkg.dependencies).sort());
   });
-
 });
