@@ -26,6 +26,7 @@ async function proxiedRequest(request: HttpRequest, env: Env, proxy: ProxyChoice
     httpProxy: httpProxy ? withScheme(httpProxy.url) : '',
     httpsProxy: httpsProxy ? withScheme(httpsProxy.url) : '',
     noProxy: noProxyValue(env),
+    proxyTunnel: false,
   });
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(timeoutError(target, request.timeoutMs, proxy)), request.timeoutMs);

@@ -111,9 +111,10 @@ export function toTransportError(error: unknown, target: URL, proxy?: ProxyChoic
   if (error instanceof TransportError) return error;
   const chain = causeChain(error);
   const outer = chain[0] ?? {};
-  if (outer.name === 'AbortError') return abortedError();
+  // undici reports a proxy's refusal as an AbortError too: the proxy's own words come first.
   const atProxy = proxy && proxyFailure(chain, target, proxy);
   if (atProxy) return atProxy;
+  if (outer.name === 'AbortError') return abortedError();
   // The innermost error with an errno-style code is the socket's own.
   const socket = [...chain].reverse().find((e) => typeof e.code === 'string' && e.code !== '');
   const code = socket?.code as string | undefined;

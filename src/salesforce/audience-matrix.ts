@@ -1,4 +1,5 @@
-import { genericHostFor, isLoopbackUrl } from './login-url.js';
+import { genericHostFor, isLoopbackUrl, LOGIN_HOST, TEST_HOST } from './login-url.js';
+import { mayReceiveGenericAssertion } from './trust.js';
 import type { OrgKind } from './types.js';
 
 /** One token-endpoint / `aud` combination to try. */
@@ -28,7 +29,9 @@ function key(pair: AudiencePair): string {
 /**
  * The ordered list of (endpoint, aud) pairs a token exchange tries until one succeeds (SPEC §3):
  * 1. login URL / login URL; 2. login URL / login-or-test; 3. login-or-test as both.
- * Step 3 is skipped for a loopback login URL (the emulator). With a fixed audience only the
+ * Step 3 is skipped for a loopback login URL (the emulator). Step 2 only for a Salesforce or a
+ * loopback host: any other host (a typo such as acme.my.salesforce.co) must not hold an assertion
+ * the real login host would accept (SPEC §10). With a fixed audience only the
  * endpoint varies (login URL, then the generic host unless loopback). The remembered pair goes
  * first, provided its endpoint is one this matrix would use at all (so a profile whose login URL
  * was overridden on the command line does not send the assertion to the old host) and, with a
@@ -46,7 +49,7 @@ export function audienceMatrix(input: AudienceMatrixInput): AudiencePair[] {
     for (const endpoint of endpoints) pairs.push({ loginUrl: endpoint, audience });
   } else {
     pairs.push({ loginUrl, audience: loginUrl });
-    pairs.push({ loginUrl, audience: generic });
+    if (mayReceiveGenericAssertion(loginUrl)) pairs.push({ loginUrl, audience: generic });
     if (!loopback) pairs.push({ loginUrl: generic, audience: generic });
   }
 
@@ -54,7 +57,8 @@ export function audienceMatrix(input: AudienceMatrixInput): AudiencePair[] {
   if (remembered) {
     const pair = { loginUrl: trimSlash(remembered.loginUrl), audience: remembered.audience.trim() };
     const endpointOk = endpoints.some((endpoint) => endpoint.toLowerCase() === pair.loginUrl.toLowerCase());
-    const audienceOk = input.fixedAudience === undefined || input.fixedAudience.trim() === pair.audience;
+    const audienceOk =
+      input.fixedAudience === undefined ? !isGenericAudience(pair.audience) || mayReceiveGenericAssertion(pair.loginUrl) : input.fixedAudience.trim() === pair.audience;
     if (endpointOk && audienceOk && pair.audience !== '') pairs.unshift(pair);
   }
 
@@ -65,6 +69,11 @@ export function audienceMatrix(input: AudienceMatrixInput): AudiencePair[] {
     seen.add(k);
     return true;
   });
+}
+
+function isGenericAudience(audience: string): boolean {
+  const value = trimSlash(audience).toLowerCase();
+  return value === LOGIN_HOST || value === TEST_HOST;
 }
 
 /** `<loginUrl>/services/oauth2/token`. */

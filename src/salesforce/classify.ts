@@ -1,5 +1,6 @@
 import type { TransportError } from '../net/types.js';
 import type { FindingCode, TokenCode, TransportCode } from './codes.js';
+import { acceptServerUrl, cleanServerText, mayReceiveToken } from './trust.js';
 
 /** The token endpoint's success body (SALESFORCE.md §1.3). No refresh token, no expires_in. */
 export interface TokenResponse {
@@ -74,7 +75,7 @@ function describeBody(body: string, contentType: string | undefined): string {
   const trimmed = body.trim();
   if (trimmed === '') return 'an empty body';
   if (/html/i.test(contentType ?? '') || /^<(!doctype|html|head|body|\?xml)?/i.test(trimmed)) {
-    const title = /<title[^>]*>([^<]{1,120})<\/title>/i.exec(trimmed)?.[1]?.trim();
+    const title = cleanServerText(/<title[^>]*>([^<]{1,120})<\/title>/i.exec(trimmed)?.[1] ?? '', 120);
     return title ? `an HTML page ("${title}")` : 'an HTML page';
   }
   return 'a non-JSON body';
@@ -106,27 +107,53 @@ export function classifyTokenResponse(answer: TokenHttpAnswer): TokenClassificat
   if (status >= 500) {
     return { outcome: 'server-error', httpStatus, message: `${url} answered HTTP ${status} (server error).` };
   }
+  // Redirects are never followed (SPEC §10): the assertion was meant for this URL only.
+  if (status >= 300 && status < 400) {
+    const location = answer.headers.location ? `, redirecting to ${cleanServerText(answer.headers.location, 200)}` : '';
+    return { outcome: 'not-token-endpoint', httpStatus, message: `${url} answered HTTP ${status}${location}: not a Salesforce token endpoint (sfjwt follows no redirects).` };
+  }
   const json = parseJson(answer.body);
   const object = json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
   if (!object) {
-    const location = status >= 300 && status < 400 && answer.headers.location ? `, redirecting to ${answer.headers.location}` : '';
     const what = json !== undefined ? 'JSON that is not a token answer' : describeBody(answer.body, answer.headers['content-type']);
     return {
       outcome: 'not-token-endpoint',
       httpStatus,
-      message: `${url} answered HTTP ${status} with ${what}${location}: not a Salesforce token endpoint.`,
+      message: `${url} answered HTTP ${status} with ${what}: not a Salesforce token endpoint.`,
     };
   }
-  const error = str(object.error) ?? undefined;
-  const errorDescription = str(object.error_description) ?? undefined;
+  const rawError = str(object.error);
+  const rawDescription = str(object.error_description);
+  const error = rawError === null ? undefined : cleanServerText(rawError, 100);
+  const errorDescription = rawDescription === null ? undefined : cleanServerText(rawDescription);
   if (status >= 200 && status < 300 && typeof object.access_token === 'string' && object.access_token !== '' && !error) {
+    // instance_url and id become request targets and land in profiles and exported scripts.
+    const loginOrigin = new URL(url).origin;
+    const urls: Record<'instance_url' | 'id', string | null> = { instance_url: null, id: null };
+    for (const field of ['instance_url', 'id'] as const) {
+      const value = str(object[field]);
+      if (value === null) continue;
+      const checked = acceptServerUrl(value, loginOrigin, field === 'instance_url' ? 'origin' : 'url');
+      const accepted: typeof checked =
+        checked.ok && !mayReceiveToken(checked.url, loginOrigin)
+          ? { ok: false, why: "sfjwt sends an access token only to Salesforce hosts over https, or to the emulator's own address" }
+          : checked;
+      if (!accepted.ok) {
+        return {
+          outcome: 'not-token-endpoint',
+          httpStatus,
+          message: `${url} issued a token with an ${field} sfjwt will not use (${accepted.why}): ${JSON.stringify(cleanServerText(value, 120))}. Not a Salesforce token endpoint.`,
+        };
+      }
+      urls[field] = accepted.url;
+    }
     return {
       outcome: 'ok',
       httpStatus,
       token: {
         accessToken: object.access_token,
-        instanceUrl: str(object.instance_url),
-        id: str(object.id),
+        instanceUrl: urls.instance_url,
+        id: urls.id,
         tokenType: str(object.token_type),
         scope: str(object.scope),
         issuedAt: str(object.issued_at),

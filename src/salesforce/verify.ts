@@ -4,6 +4,7 @@ import { TransportError, type HttpClient, type HttpResponse } from '../net/types
 import { API_VERSION } from './api-version.js';
 import { audienceMatrix, type AudiencePair } from './audience-matrix.js';
 import { classifyTransportError } from './classify.js';
+import { cleanServerText } from './trust.js';
 import type { FindingCode } from './codes.js';
 import { exchangeToken, publicAttempt, type Attempt, type PublicAttempt, type Sleep } from './exchange.js';
 import { findingFor, isRetryable, type ResolvedFinding } from './findings.js';
@@ -258,6 +259,7 @@ export async function runVerification(input: VerificationInput): Promise<Verific
   const accessToken = token.accessToken;
   const instanceUrl = (token.instanceUrl ?? success.loginUrl).replace(/\/+$/, '');
   const fromId = parseIdentityUrl(token.id);
+  // classifyTokenResponse accepted instance_url and id only where the token may go (SPEC §10).
   const get = (url: string, auth: boolean) => getWithRetry(input, url, auth ? accessToken : undefined);
 
   // Identity (or userinfo) and, unless told not to, one authenticated REST call, side by side: one
@@ -331,7 +333,7 @@ function restError(body: string): string {
   if (!first) return '';
   const code = str(first.errorCode) ?? str(first.error);
   const message = str(first.message) ?? str(first.error_description);
-  const text = [code, message].filter(Boolean).join(': ');
+  const text = cleanServerText([code, message].filter(Boolean).join(': '));
   return text ? ` (${text})` : '';
 }
 

@@ -28,6 +28,8 @@ export interface TestProxyOptions {
   auth?: { user: string; pass: string };
   /** Refuse CONNECT to these host:port targets with 403 (a proxy's allow-list). */
   denyConnect?: string[];
+  /** Forward absolute-form requests to this origin whatever host they name (a look-alike host's DNS). */
+  rewriteTo?: string;
 }
 
 /**
@@ -77,7 +79,7 @@ export async function startTestProxy(options: TestProxyOptions = {}): Promise<Te
       return;
     }
     seen.push({ method: req.method ?? 'GET', target, relayed: true });
-    const url = new URL(target);
+    const url = new URL(options.rewriteTo ? `${options.rewriteTo}${new URL(target).pathname}` : target);
     const headers = { ...req.headers };
     delete headers['proxy-authorization'];
     delete headers['proxy-connection'];

@@ -133,7 +133,15 @@ describe('HTTP_PROXY to the emulator (http target, absolute-form requests)', () 
 });
 
 describe('https targets: TLS interception CA and CONNECT tunnels (built CLI: NODE_EXTRA_CA_CERTS is read at start-up)', () => {
-  const audience = () => ['--audience', emulator.url];
+  // The emulated org is reached at the https front: its answers (instance_url, id) name the front,
+  // as Salesforce's name its own https host, so the token only ever travels over https (SPEC §10).
+  beforeAll(() => {
+    emulator.state.baseUrl = front.url;
+  });
+  afterAll(() => {
+    emulator.state.baseUrl = emulator.url;
+  });
+  const audience = () => ['--audience', front.url];
 
   it('a certificate from an unknown CA is tls-error, and the hint names NODE_EXTRA_CA_CERTS', async () => {
     const out = await runCli(verifyArgs(front.url, audience()), { env: { SFJWT_HOME: path.join(dir, 'cli-1') } });
@@ -160,11 +168,13 @@ describe('https targets: TLS interception CA and CONNECT tunnels (built CLI: NOD
       env: { SFJWT_HOME: path.join(dir, 'cli-reuse'), NODE_EXTRA_CA_CERTS: caFile },
     });
     expect(out.code, out.stdout + out.stderr).toBe(0);
-    // The reachability probe and the token exchange go to the login URL (the https front); the
-    // identity and org calls go to the emulator's own http URL, which its answers name.
+    // The reachability probe, the token exchange and the identity and org calls all go to the https
+    // front: the probe's connection is kept for the token exchange and the identity call; the API
+    // call runs beside the identity call, on a second connection (without keep-alive: four).
     const toLoginHost = emulator.requests.filter((r) => r.path === '/services/data/' || r.path === '/services/oauth2/token');
     expect(toLoginHost.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /services/data/', 'POST /services/oauth2/token']);
-    expect(front.handshakes() - handshakes).toBe(1);
+    expect(emulator.requests.length).toBeGreaterThanOrEqual(4);
+    expect(front.handshakes() - handshakes).toBe(2);
   });
 
   it("a certificate for another host is tls-error, even from a trusted CA: the host name is checked", async () => {

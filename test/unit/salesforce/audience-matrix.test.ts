@@ -40,3 +40,28 @@ describe('tokenUrl', () => {
     expect(tokenUrl('https://acme.my.site.com/customers')).toBe('https://acme.my.site.com/customers/services/oauth2/token');
   });
 });
+
+describe('generic audiences only for Salesforce hosts and loopback (SPEC §10)', () => {
+  it.each(['https://acme.my.salesforce.co', 'https://acme.my.salesforc.com', 'https://login.acme.example'])(
+    '%s gets its own URL as aud, and the generic host as both endpoint and aud, never a generic aud at the look-alike host',
+    (loginUrl) => {
+      const pairs = audienceMatrix({ loginUrl, orgKind: 'production' });
+      expect(pairs).toEqual([
+        { loginUrl, audience: loginUrl },
+        { loginUrl: 'https://login.salesforce.com', audience: 'https://login.salesforce.com' },
+      ]);
+    },
+  );
+
+  it('a remembered pair with a generic aud at a look-alike host is not tried (a profile edited by hand, an older sfjwt)', () => {
+    const loginUrl = 'https://acme.my.salesforce.co';
+    const pairs = audienceMatrix({ loginUrl, orgKind: 'sandbox', remembered: { loginUrl, audience: 'https://test.salesforce.com/' } });
+    expect(pairs.some((p) => p.loginUrl === loginUrl && p.audience.startsWith('https://test.salesforce.com'))).toBe(false);
+  });
+
+  it('My Domain hosts of every kind keep the generic aud at the login URL', () => {
+    for (const loginUrl of ['https://acme.my.salesforce.com', 'https://acme--uat.sandbox.my.salesforce.com', 'https://acme.my.site.com', 'https://acme.my.salesforce.mil']) {
+      expect(audienceMatrix({ loginUrl, orgKind: 'production' })[1]).toEqual({ loginUrl, audience: 'https://login.salesforce.com' });
+    }
+  });
+});

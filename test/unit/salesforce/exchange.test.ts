@@ -34,17 +34,6 @@ function setup(fake: FakeHttp, overrides: Partial<ExchangeInput> = {}) {
 }
 
 describe('exchangeToken', () => {
-  it('asks the client to warm up for the token URL while the key signs, before the request', async () => {
-    const fake = createFakeHttp().on('POST', TOKEN_URL, json(200, TOKEN));
-    const events: string[] = [];
-    const client = Object.assign((request: Parameters<typeof fake.client>[0]) => (events.push(`request ${request.url}`), fake.client(request)), {
-      warm: (url: string) => events.push(`warm ${url}`),
-    });
-    const { run } = setup(fake, { http: client });
-    expect((await run()).outcome).toBe('ok');
-    expect(events).toEqual([`warm ${TOKEN_URL}`, `request ${TOKEN_URL}`]);
-  });
-
   it('posts a form with grant_type and assertion only, signed RS256 with exp = now + 180', async () => {
     const fake = createFakeHttp().on('POST', TOKEN_URL, json(200, TOKEN, { date: 'Sun, 01 Mar 2026 10:00:03 GMT' }));
     const { run } = setup(fake);
