@@ -132,6 +132,20 @@ describe('HTTP_PROXY to the emulator (http target, absolute-form requests)', () 
   });
 });
 
+describe('a proxy variable that is not a URL', () => {
+  it.each(['http://puser:S3cret/Pass@proxy.corp:3128', 'http://puser:S3cret%ZZ@proxy.corp:3128', 'socks5://proxy.corp:1080'])(
+    'HTTPS_PROXY=%s is exit 2 naming the variable, never the password, and nothing is sent',
+    async (value) => {
+      const home = await fs.mkdtemp(path.join(dir, 'home-'));
+      const args = ['verify', '--json', '--login-url', 'https://acme.my.salesforce.com', '--username', USER, '--client-id', CLIENT_ID, '--key', keys.keyPath];
+      const run = await runInProcess(args, createTestDeps({ env: { SFJWT_HOME: home, HTTPS_PROXY: value } }));
+      expect(run.code).toBe(2);
+      expect(run.json().error.message).toMatch(/HTTPS_PROXY \(http:\/\/(puser:\*\*\*@)?proxy\.corp:\d+|HTTPS_PROXY \(socks5/);
+      expect(run.stdout + run.stderr).not.toContain('S3cret');
+    },
+  );
+});
+
 describe('https targets: TLS interception CA and CONNECT tunnels (built CLI: NODE_EXTRA_CA_CERTS is read at start-up)', () => {
   // The emulated org is reached at the https front: its answers (instance_url, id) name the front,
   // as Salesforce's name its own https host, so the token only ever travels over https (SPEC §10).
