@@ -3,6 +3,7 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import path from 'node:path';
 import { describeCertificate, publicKeyFingerprint } from '../crypto/inspect.js';
 import { classifyPem, normalizeKeyText, pemBlocks } from '../crypto/pem.js';
+import { isTempName } from '../store/files.js';
 
 export interface BackupFile {
   name: string;
@@ -79,7 +80,8 @@ export async function listBackups(root: string, now: Date): Promise<Backup[]> {
     // archiveFiles puts same-named files in numbered subfolders: list those too ("2/server.key").
     for (const name of (await fs.readdir(dir, { recursive: true })).sort()) {
       const file = path.join(dir, name);
-      if (!(await fs.stat(file)).isFile()) continue;
+      // A copy still being written (or left by a killed run) is not a backup.
+      if (isTempName(name) || !(await fs.stat(file)).isFile()) continue;
       files.push(describeBackupFile(name, file, await fs.readFile(file, 'utf8').catch(() => ''), now));
     }
     backups.push({ time: backupTime(name), dir, files });

@@ -36,20 +36,38 @@ function tempName(file: string): string {
 }
 
 const STALE_TEMP_MS = 3600_000;
+/** `.<name>.<id>.tmp` as tempName makes it (id: 8 hex pid + 12 hex random; older versions: 12 hex). */
+const TEMP_NAME = /^\.(.+)\.([0-9a-f]{8})?[0-9a-f]{12}\.tmp$/;
 
-/** Removes temp files of `file` left by a writer killed mid-write (dead pid, or older than an hour). */
+/** Whether a file name is one of writeFileAtomic's temp files (never a finished file). */
+export function isTempName(name: string): boolean {
+  return TEMP_NAME.test(path.basename(name));
+}
+
+/** Removes one temp file when its writer was killed mid-write: its pid is dead, or it is over an hour old. */
+async function removeIfStale(temp: string, pidHex: string | undefined): Promise<void> {
+  const pid = pidHex !== undefined ? Number.parseInt(pidHex, 16) : undefined;
+  const old = await fs.stat(temp).then((s) => Date.now() - s.mtimeMs > STALE_TEMP_MS, () => false);
+  if (old || (pid !== undefined && pid !== process.pid && !pidIsAlive(pid))) await fs.rm(temp, { force: true });
+}
+
+/** Removes stale temp files of `file` (see removeIfStale). */
 async function removeStaleTemps(file: string): Promise<void> {
   const dir = path.dirname(file);
-  const prefix = `.${path.basename(file)}.`;
-  const names = await fs.readdir(dir).catch(() => [] as string[]);
-  for (const name of names) {
-    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
-    const id = name.slice(prefix.length, -'.tmp'.length);
-    if (!/^[0-9a-f]{12}([0-9a-f]{8})?$/.test(id)) continue;
-    const pid = id.length === 20 ? Number.parseInt(id.slice(0, 8), 16) : undefined;
-    const temp = path.join(dir, name);
-    const old = await fs.stat(temp).then((s) => Date.now() - s.mtimeMs > STALE_TEMP_MS, () => false);
-    if (old || (pid !== undefined && pid !== process.pid && !pidIsAlive(pid))) await fs.rm(temp, { force: true });
+  for (const entry of await fs.readdir(dir).catch(() => [] as string[])) {
+    const match = TEMP_NAME.exec(entry);
+    if (match?.[1] === path.basename(file)) await removeIfStale(path.join(dir, entry), match[2]);
+  }
+}
+
+/**
+ * The same for every temp file in `root` and below. Backups go to a new `backup/<time>` folder each
+ * time, so a copy killed mid-write (a private key) would otherwise stay there for good.
+ */
+export async function removeStaleTempsUnder(root: string): Promise<void> {
+  for (const entry of await fs.readdir(root, { recursive: true }).catch(() => [] as string[])) {
+    const match = TEMP_NAME.exec(path.basename(entry));
+    if (match) await removeIfStale(path.join(root, entry), match[2]);
   }
 }
 

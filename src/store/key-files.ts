@@ -1,7 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { CliError } from '../errors.js';
-import { ensureDir, exists, readText, writeFileAtomic, PRIVATE_FILE_MODE, PUBLIC_FILE_MODE } from './files.js';
+import { ensureDir, exists, readText, removeStaleTempsUnder, writeFileAtomic, PRIVATE_FILE_MODE, PUBLIC_FILE_MODE } from './files.js';
+import { backupRootOf } from './paths.js';
 
 export interface KeyPairFiles {
   keyPath: string;
@@ -44,7 +45,10 @@ export async function writeKeyPair(input: WriteKeyPairInput): Promise<WriteKeyPa
   return { backedUp };
 }
 
-/** Copies (not moves) so the live files stay until the atomic replace; copies are private. */
+/**
+ * Copies (not moves) so the live files stay until the atomic replace; copies are private. Each
+ * backup is a new folder, so temp copies left in earlier ones by a killed run are removed here.
+ */
 export async function backUp(files: string[], backupDir: string): Promise<string[]> {
   await ensureDir(backupDir);
   const copies: string[] = [];
@@ -53,6 +57,7 @@ export async function backUp(files: string[], backupDir: string): Promise<string
     await writeFileAtomic(target, await fs.readFile(file), PRIVATE_FILE_MODE);
     copies.push(target);
   }
+  await removeStaleTempsUnder(backupRootOf(backupDir));
   return copies;
 }
 

@@ -49,3 +49,10 @@ export function keyPaths(dir: string): { keyPath: string; certPath: string } {
 export function backupDir(configDir: string, alias: string, now: Date): string {
   return path.join(keyDir(configDir, alias), 'backup', now.toISOString().replace(/[:.]/g, '-'));
 }
+
+/** The `backup` folder a backup dir is in: `backup/<time>`, or `backup/<time>/<n>` (archiveFiles' numbered copies). */
+export function backupRootOf(dir: string): string {
+  const parent = path.dirname(dir);
+  if (path.basename(parent) !== 'backup' && path.basename(path.dirname(parent)) === 'backup') return path.dirname(parent);
+  return parent;
+}
