@@ -220,3 +220,75 @@ function computeSetupHost(loginUrl: string): string {
 export function genericHostFor(orgKind: OrgKind): string {
   return orgKind === 'sandbox' || orgKind === 'scratch' ? TEST_HOST : LOGIN_HOST;
 }
+
+/** Registrable domains of Salesforce token and site hosts (SALESFORCE.md §16.8): a near miss is a typo. */
+const SALESFORCE_DOMAINS = ['salesforce.com', 'force.com', 'site.com', 'salesforce-sites.com', 'cloudforce.com', 'database.com', 'salesforce.mil', 'sfcrmproducts.cn'];
+
+/** Edit distance (insert, delete, substitute, swap neighbours) at most `max`; stops early past it. */
+function withinEdits(a: string, b: string, max: number): boolean {
+  if (Math.abs(a.length - b.length) > max) return false;
+  let prev2: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2]! + 1);
+      row.push(d);
+    }
+    if (Math.min(...row) > max) return false;
+    prev2 = prev;
+    prev = row;
+  }
+  return prev[b.length]! <= max;
+}
+
+/** For a host that is not a Salesforce one: the Salesforce domain it is probably a misspelling of. */
+function misspeltSalesforceDomain(host: string): string | undefined {
+  const labels = host.split('.');
+  // The last two and three labels; a short domain allows one slip only, so fewer real domains look like typos.
+  for (const n of [2, 3]) {
+    if (labels.length < n) continue;
+    const tail = labels.slice(-n).join('.');
+    const near = SALESFORCE_DOMAINS.find((d) => d !== tail && !host.endsWith(`.${d}`) && withinEdits(tail, d, d.length >= 12 ? 2 : 1));
+    if (near) return near;
+  }
+  return undefined;
+}
+
+export interface LoginUrlConcern {
+  /** One line: what is odd about the URL. */
+  message: string;
+  /** Why it matters. */
+  cause: string;
+  /** What to use instead. */
+  hint: string;
+}
+
+/**
+ * The one judgement of a valid login URL, shared by doctor (a warning) and the wizard (asks to
+ * confirm): a generic login host with an External Client App (or an app kind not chosen yet,
+ * whose default is one), and a host that looks like a misspelt Salesforce domain.
+ */
+export function loginUrlConcern(url: NormalizedLoginUrl, appKind: 'eca' | 'connected-app' | undefined): LoginUrlConcern | undefined {
+  if ((url.kind === 'generic-login' || url.kind === 'generic-test') && appKind !== 'connected-app') {
+    return {
+      message: `${url.url} is a generic login host; External Client Apps are often only found through the org's My Domain`,
+      cause: 'login.salesforce.com and test.salesforce.com cannot always resolve an External Client App, which then answers "External client app is not installed in this org"; its Setup pages are on the My Domain too.',
+      hint: 'Use the My Domain URL (Setup → My Domain), e.g. https://acme.my.salesforce.com',
+    };
+  }
+  if (url.kind === 'other') {
+    const host = new URL(url.url).hostname;
+    const near = misspeltSalesforceDomain(host);
+    if (near) {
+      return {
+        message: `${host} is not a Salesforce host; is it a misspelling of ${near}?`,
+        cause: 'My Domain login URLs end in .my.salesforce.com (sandboxes: .sandbox.my.salesforce.com); a misspelt host fails to resolve or answers with something that is not Salesforce.',
+        hint: 'Check the spelling against Setup → My Domain, e.g. https://acme.my.salesforce.com',
+      };
+    }
+  }
+  return undefined;
+}

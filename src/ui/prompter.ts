@@ -9,8 +9,8 @@ export interface InputQuestion {
   id: string;
   message: string;
   default?: string;
-  /** true when valid, else the message to show before asking again. */
-  validate?: (value: string) => true | string;
+  /** true when valid, else the message to show before asking again (may check a file: async). */
+  validate?: (value: string) => true | string | Promise<true | string>;
 }
 
 export interface SelectQuestion<T extends string = string> {

@@ -1,5 +1,9 @@
-import { isCliError, UsageError } from '../errors.js';
+import { isCliError, UsageError, type CliError } from '../errors.js';
+import type { FindingCode } from '../salesforce/codes.js';
 import type { WizardContext } from './context.js';
+
+/** The `source` a parser gets for a value typed at a prompt (else a flag or env variable name). */
+export const ANSWER = 'answer';
 
 export interface ResolveSpec<T> {
   /** Prompt id (scripted tests answer by it). */
@@ -7,6 +11,8 @@ export interface ResolveSpec<T> {
   /** What the value is, for messages: "login URL". */
   what: string;
   flag: string;
+  /** What to pass after the flag in a "missing" message: `--login-url <url>`. */
+  placeholder?: string;
   flagValue?: string;
   env?: string;
   /** Saved progress or the existing profile. */
@@ -22,20 +28,51 @@ export interface ResolveSpec<T> {
   optional?: boolean;
   /** Validates and normalises text from a flag, env var or prompt; throws a CliError naming `source`. */
   parse(raw: string, source: string): T;
+  /**
+   * A usable but suspicious value: the reason, else undefined. A typed answer then gets "use it
+   * anyway?"; a flag or env value a warning with `doubtCode`.
+   */
+  doubt?(value: T): string | undefined;
+  doubtCode?: FindingCode;
   /** Asks; `validate` re-asks with the parse error until the answer is usable. */
   ask(defaultValue: T | undefined, validate: (raw: string) => true | string): Promise<string>;
   /** How to show a value taken from storage (default String(value)). */
   show?(value: T): string;
 }
 
-/** `message (hint)`: what a prompt shows before asking again. */
+/**
+ * An input error worded for where the value came from: at a prompt it says what to type; for a
+ * flag or environment variable it names it and says what to pass.
+ */
+export function badValue(source: string, problem: string, fix: { type: string; pass: string }, code: FindingCode = 'usage'): UsageError {
+  if (source === ANSWER) return new UsageError(problem, fix.type, code);
+  return new UsageError(`${source}: ${problem}`, fix.pass, code);
+}
+
+/** Capitalised (unless it starts with a name such as a host or path) and ending with a stop. */
+export const sentence = (text: string) => {
+  const t = text.trim();
+  const s = /^[a-z]+\b(?![.\-/@])/.test(t) ? t.charAt(0).toUpperCase() + t.slice(1) : t;
+  return /[.!?:]$/.test(s) ? s : `${s}.`;
+};
+
+/** What a prompt shows before asking again: the problem, then what to type, as two sentences. */
 export function problemText(error: unknown): string {
-  if (isCliError(error)) return error.hint ? `${error.message} (${error.hint})` : error.message;
+  if (isCliError(error)) return error.hint ? `${sentence(error.message)} ${sentence(error.hint)}` : sentence(error.message);
   return (error as Error)?.message ?? String(error);
 }
 
+/**
+ * problemText for an error raised by code shared with the flags: its hint is replaced by `type`
+ * when it speaks of flags or commands, which mean nothing at a prompt.
+ */
+export function promptProblem(error: CliError, type: string): string {
+  const hint = error.hint && !/(^|\s)(pass |--)|`sfjwt /i.test(error.hint) ? error.hint : type;
+  return `${sentence(error.message)} ${sentence(hint)}`;
+}
+
 /** The validate function a prompt gets from a parser. */
-export function validatorFor(parse: (raw: string, source: string) => unknown, source = 'answer'): (raw: string) => true | string {
+export function validatorFor(parse: (raw: string, source: string) => unknown, source = ANSWER): (raw: string) => true | string {
   return (raw) => {
     try {
       parse(raw, source);
@@ -48,6 +85,37 @@ export function validatorFor(parse: (raw: string, source: string) => unknown, so
 }
 
 /**
+ * The value without asking, in resolve()'s order (flag → environment → progress/profile → `--yes`
+ * default); `undefined` when only a prompt (or the fallback) could give it. Also tells a
+ * non-interactive run, before anything is decided, which values are missing.
+ */
+function settled<T>(ctx: WizardContext, spec: ResolveSpec<T>): { value: T | undefined; from: 'flag' | 'env' | 'stored' | 'default' } | undefined {
+  if (spec.flagValue !== undefined && spec.flagValue !== '') return { value: spec.parse(spec.flagValue, spec.flag), from: 'flag' };
+  const fromEnv = spec.env ? ctx.cmd.deps.env[spec.env] : undefined;
+  if (spec.env && fromEnv !== undefined && fromEnv !== '') return { value: spec.parse(fromEnv, spec.env), from: 'env' };
+  if (spec.stored !== undefined) return { value: spec.stored, from: 'stored' };
+  if (ctx.yes && spec.yesDefault !== undefined) return { value: spec.yesDefault, from: 'default' };
+  // --yes accepts "not given" for a value nothing needs.
+  if (ctx.yes && spec.optional) return { value: undefined, from: 'default' };
+  return undefined;
+}
+
+/** Would this value be missing in a run that cannot ask? */
+export function isMissing<T>(ctx: WizardContext, spec: ResolveSpec<T>): boolean {
+  return settled(ctx, spec) === undefined && spec.fallback === undefined && !spec.optional;
+}
+
+/** One usage error listing every missing value and what to pass for each (non-interactive runs). */
+export function missingValuesError(specs: readonly ResolveSpec<unknown>[]): UsageError {
+  const what = specs.map((s) => s.what);
+  const pass = specs.map((s) => `${s.flag} ${s.placeholder ?? '<value>'}${s.env ? ` (or ${s.env})` : ''}`);
+  return new UsageError(
+    `missing ${what.length > 1 ? `${what.length} values` : 'value'}: ${what.join(', ')}; sfjwt cannot ask here (not interactive)`,
+    `pass ${pass.join(', ')}`,
+  );
+}
+
+/**
  * The one resolver (STYLE §2): flag → environment → progress/profile → `--yes` default → prompt →
  * documented default → usage error naming the flag. A bad flag or env value is exit 2 even when
  * interactive: the user typed it on purpose and should fix it there.
@@ -55,28 +123,31 @@ export function validatorFor(parse: (raw: string, source: string) => unknown, so
 export async function resolve<T>(ctx: WizardContext, spec: ResolveSpec<T>): Promise<T>;
 export async function resolve<T>(ctx: WizardContext, spec: ResolveSpec<T> & { optional: true }): Promise<T | undefined>;
 export async function resolve<T>(ctx: WizardContext, spec: ResolveSpec<T>): Promise<T | undefined> {
-  if (spec.flagValue !== undefined && spec.flagValue !== '') return spec.parse(spec.flagValue, spec.flag);
-  const fromEnv = spec.env ? ctx.cmd.deps.env[spec.env] : undefined;
-  if (spec.env && fromEnv !== undefined && fromEnv !== '') return spec.parse(fromEnv, spec.env);
-  if (spec.stored !== undefined) {
-    if (ctx.interactive) {
-      const shown = spec.show ? spec.show(spec.stored) : String(spec.stored);
+  const found = settled(ctx, spec);
+  if (found) {
+    if (found.from === 'stored' && ctx.interactive) {
+      const shown = spec.show ? spec.show(found.value as T) : String(found.value);
       ctx.cmd.ui.info(ctx.cmd.ui.color.dim(`  ${spec.what}: ${shown} (from the ${spec.storedFrom === 'profile' ? `profile "${ctx.alias}"` : 'saved progress'})`));
     }
-    return spec.stored;
+    if ((found.from === 'flag' || found.from === 'env') && found.value !== undefined) {
+      const doubt = spec.doubt?.(found.value);
+      if (doubt) ctx.cmd.warn(spec.doubtCode ?? 'usage', `${found.from === 'flag' ? spec.flag : spec.env}: ${doubt}`);
+    }
+    return found.value;
   }
-  if (ctx.yes && spec.yesDefault !== undefined) return spec.yesDefault;
-  // --yes accepts "not given" for a value nothing needs.
-  if (ctx.yes && spec.optional) return undefined;
   if (ctx.interactive) {
     const validate = validatorFor(spec.parse);
-    const raw = await spec.ask(spec.suggested ?? spec.yesDefault ?? spec.fallback, validate);
-    return spec.parse(raw, 'answer');
+    let suggested = spec.suggested ?? spec.yesDefault ?? spec.fallback;
+    for (;;) {
+      const value = spec.parse(await spec.ask(suggested, validate), ANSWER);
+      const doubt = spec.doubt?.(value);
+      if (!doubt) return value;
+      const anyway = await ctx.cmd.deps.prompter.confirm({ id: `${spec.id}-anyway`, message: `${sentence(doubt)} Use it anyway?`, default: false });
+      if (anyway) return value;
+      suggested = undefined;
+    }
   }
   if (spec.fallback !== undefined) return spec.fallback;
   if (spec.optional) return undefined;
-  throw new UsageError(
-    `missing ${spec.what}: sfjwt cannot ask here (not interactive)`,
-    `pass ${spec.flag} <value>${spec.env ? ` or set ${spec.env}` : ''}`,
-  );
+  throw missingValuesError([spec as ResolveSpec<unknown>]);
 }

@@ -1,5 +1,5 @@
 import type { CommandContext, CommandOutcome } from '../command.js';
-import { validateUsername, type Credentials } from '../core/credentials.js';
+import type { Credentials } from '../core/credentials.js';
 import { CancelledError } from '../errors.js';
 import { failureError, rememberSuccess, verifyCredentials, warnAboutSkew } from '../core/verification.js';
 import { audienceMatrix } from '../salesforce/audience-matrix.js';
@@ -12,13 +12,13 @@ import { renderAttempts } from '../ui/verification.js';
 import type { AnswerId, Answers, InitOptions, ManualStepId, Step, StepId, WizardContext } from './context.js';
 import { instructionsFor, MANUAL_STEPS, renderChecklist } from './instructions.js';
 import { instructionInput } from './manual.js';
-import { validatorFor } from './resolve.js';
+import { ANSWER, badValue, isMissing, missingValuesError, validatorFor, type ResolveSpec } from './resolve.js';
 import { accessStep } from './steps/access.js';
 import { appStep, parseAppName, parseEmail } from './steps/app.js';
-import { consumerKeyStep, parseConsumerKey } from './steps/consumer-key.js';
+import { consumerKeySpec, consumerKeyStep, parseConsumerKey } from './steps/consumer-key.js';
 import { keyStep } from './steps/key.js';
 import { renderPlan, renderSummary } from './steps/next-steps.js';
-import { orgStep, parseLoginUrl } from './steps/org.js';
+import { loginUrlSpec, orgKindSpec, orgStep, parseLoginUrl, parseUsername, usernameSpec } from './steps/org.js';
 import { policiesStep } from './steps/policies.js';
 export const INTERACTIVE_WAIT_SECONDS = 600;
 
@@ -44,7 +44,11 @@ export async function resolveAlias(cmd: CommandContext): Promise<string> {
     id: 'alias',
     message: 'Profile name (alias) for this org and user',
     default: 'default',
-    validate: validatorFor((raw) => validateAlias(raw, '-a')),
+    validate: validatorFor((raw) => {
+      if (raw.trim() === '' || validatorFor(validateAlias)(raw) !== true) {
+        throw badValue(ANSWER, 'an alias has letters, digits, ".", "_" or "-" (at most 64, starting with a letter or digit)', { type: 'Type a name such as prod or acme-uat', pass: '' });
+      }
+    }),
   });
   return validateAlias(answer);
 }
@@ -225,10 +229,16 @@ function preflight(ctx: WizardContext): void {
     else if (variable && env[variable]) parse(env[variable]!, variable);
   };
   given('--login-url', options.loginUrl, 'SFJWT_LOGIN_URL', parseLoginUrl);
-  given('--username', options.username, 'SFJWT_USERNAME', validateUsername);
+  given('--username', options.username, 'SFJWT_USERNAME', parseUsername);
   given('--client-id', options.clientId, 'SFJWT_CLIENT_ID', parseConsumerKey);
   if (options.appName !== undefined) parseAppName(options.appName, '--app-name');
   if (options.contactEmail !== undefined) parseEmail(options.contactEmail, '--contact-email');
+  // A run that cannot ask names every missing value at once, not one per attempt.
+  if (!ctx.interactive) {
+    const specs = [orgKindSpec(ctx), loginUrlSpec(ctx, 'production'), usernameSpec(ctx, 'production'), consumerKeySpec(ctx)] as ResolveSpec<unknown>[];
+    const missing = specs.filter((spec) => isMissing(ctx, spec));
+    if (missing.length > 0) throw missingValuesError(missing);
+  }
 }
 
 /** The whole wizard after the alias is known: steps, then the profile, the verification and the summary. */

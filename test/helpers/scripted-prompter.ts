@@ -55,7 +55,7 @@ export function scriptedPrompter(script: Record<string, Answer | Answer[]>): Scr
         if (typeof answer === 'boolean') throw new Error(`prompt "${q.id}" is an input; scripted a boolean`);
         // Like inquirer: Enter on an empty line takes the default.
         const value = answer === ENTER || answer === '' ? (q.default ?? '') : answer;
-        const verdict = q.validate ? q.validate(value) : true;
+        const verdict = q.validate ? await q.validate(value) : true;
         if (verdict === true) return value;
         rejected.push({ id: q.id, value, message: verdict });
       }

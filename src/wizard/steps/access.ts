@@ -1,12 +1,11 @@
-import { UsageError } from '../../errors.js';
 import type { Step } from '../context.js';
 import { instructionsFor } from '../instructions.js';
 import { instructionInput, manualStep } from '../manual.js';
-import { resolve } from '../resolve.js';
+import { badValue, resolve } from '../resolve.js';
 
 export function parseAccessName(raw: string, source: string): string {
   const value = raw.trim();
-  if (value.length > 255) throw new UsageError(`invalid profile or permission set name (${source}): too long`, 'pass --access "<profile or permission set>"');
+  if (value.length > 255) throw badValue(source, `a profile or permission set name has at most 255 characters (this one has ${value.length})`, { type: 'Type its name as Setup shows it', pass: 'pass --access "<profile or permission set>"' });
   return value;
 }
 

@@ -1,25 +1,24 @@
-import { UsageError } from '../../errors.js';
 import { APP_KINDS, type AppKind } from '../../salesforce/types.js';
 import type { Step } from '../context.js';
 import { APP_KIND_CHOICES, instructionsFor } from '../instructions.js';
 import { defaultAppName, instructionInput, manualStep } from '../manual.js';
-import { resolve } from '../resolve.js';
+import { badValue, resolve } from '../resolve.js';
 
 export function parseAppKind(raw: string, source: string): AppKind {
   const value = raw.trim().toLowerCase();
-  if (!(APP_KINDS as readonly string[]).includes(value)) throw new UsageError(`invalid app kind "${raw}" (${source})`, 'pass --app eca or --app connected-app');
+  if (!(APP_KINDS as readonly string[]).includes(value)) throw badValue(source, `unknown app kind ${JSON.stringify(raw)}`, { type: 'choose eca or connected-app', pass: 'pass --app eca or --app connected-app' });
   return value as AppKind;
 }
 
 export function parseAppName(raw: string, source: string): string {
   const value = raw.trim();
-  if (value === '' || value.length > 80) throw new UsageError(`invalid app name "${raw}" (${source}): 1-80 characters`, 'pass --app-name "<name>"');
+  if (value === '' || value.length > 80) throw badValue(source, `an app name has 1-80 characters (this one has ${value.length})`, { type: 'Type a shorter name, or press Enter for the suggested one', pass: 'pass --app-name "<name>"' });
   return value;
 }
 
 export function parseEmail(raw: string, source: string): string {
   const value = raw.trim();
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) throw new UsageError(`invalid contact email "${raw}" (${source})`, 'pass --contact-email you@example.com');
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) throw badValue(source, `${JSON.stringify(value)} is not an email address`, { type: 'Type an address such as you@example.com', pass: 'pass --contact-email you@example.com' });
   return value;
 }
 

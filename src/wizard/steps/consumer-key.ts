@@ -1,25 +1,41 @@
-import { validateClientId } from '../../core/credentials.js';
-import { inputError } from '../../errors.js';
-import type { Step } from '../context.js';
+import { CONSUMER_KEY_ADVICE, judgeConsumerKey } from '../../salesforce/consumer-key.js';
+import type { Step, WizardContext } from '../context.js';
 import { instructionsFor } from '../instructions.js';
 import { instructionInput, manualStep } from '../manual.js';
-import { resolve } from '../resolve.js';
+import { badValue, resolve, type ResolveSpec } from '../resolve.js';
 
-/** A consumer secret is 64 hex digits; a consumer key (3MVG...) is longer and not hex. */
-const CONSUMER_SECRET = /^[0-9a-f]{64}$/i;
-
-/** Trimmed and checked; a pasted consumer SECRET is refused (it is never needed). */
+/** Trimmed and judged (salesforce/consumer-key.ts): a secret, a number or a broken paste is refused at once. */
 export function parseConsumerKey(raw: string, source: string): string {
-  const value = raw.trim();
-  const where = source === 'answer' ? '' : `${source}: `;
-  if (CONSUMER_SECRET.test(value)) {
-    throw inputError(
-      'client-id-format',
-      `${where}that looks like the consumer secret; paste the Consumer Key`,
-      'the Consumer Key is the long value (usually starting with 3MVG); the JWT flow never needs the secret',
-    );
+  const judged = judgeConsumerKey(raw);
+  if (judged.verdict === 'wrong') {
+    throw badValue(source, judged.problem, { type: `${CONSUMER_KEY_ADVICE}, and paste it here`, pass: `${CONSUMER_KEY_ADVICE}, and pass it with --client-id` }, 'client-id-format');
   }
-  return validateClientId(value, source === 'answer' ? 'pasted' : source);
+  return judged.value;
+}
+
+/** A key that is usable but probably cut off: the reason, else undefined. */
+function consumerKeyDoubt(value: string): string | undefined {
+  const judged = judgeConsumerKey(value);
+  return judged.verdict === 'doubtful' ? judged.problem : undefined;
+}
+
+export function consumerKeySpec(ctx: WizardContext): ResolveSpec<string> {
+  const { options, cmd } = ctx;
+  return {
+    id: 'clientId',
+    what: 'consumer key',
+    flag: '--client-id',
+    placeholder: '<consumer key>',
+    flagValue: options.clientId,
+    env: 'SFJWT_CLIENT_ID',
+    stored: ctx.stored.clientId,
+    storedFrom: ctx.storedFrom.clientId,
+    ...(ctx.previous.clientId ? { suggested: ctx.previous.clientId } : {}),
+    parse: parseConsumerKey,
+    doubt: consumerKeyDoubt,
+    doubtCode: 'client-id-format',
+    ask: (def, validate) => cmd.deps.prompter.input({ id: 'clientId', message: 'Consumer Key', ...(def ? { default: def } : {}), validate }),
+  };
 }
 
 /** Where to copy the consumer key, then the key itself (flag, env, saved, or pasted). */
@@ -36,18 +52,7 @@ export const consumerKeyStep: Step = {
       });
       if (nav === 'back') return 'back';
     }
-    ctx.answers.clientId = await resolve(ctx, {
-      id: 'clientId',
-      what: 'consumer key',
-      flag: '--client-id',
-      flagValue: options.clientId,
-      env: 'SFJWT_CLIENT_ID',
-      stored: ctx.stored.clientId,
-      storedFrom: ctx.storedFrom.clientId,
-      ...(ctx.previous.clientId ? { suggested: ctx.previous.clientId } : {}),
-      parse: parseConsumerKey,
-      ask: (def, validate) => cmd.deps.prompter.input({ id: 'clientId', message: 'Consumer Key', ...(def ? { default: def } : {}), validate }),
-    });
+    ctx.answers.clientId = await resolve(ctx, consumerKeySpec(ctx));
     return 'next';
   },
 };

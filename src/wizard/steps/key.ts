@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { generateKeyPairFiles } from '../../commands/cert-generate.js';
@@ -10,7 +11,7 @@ import { exists } from '../../store/files.js';
 import { readFileFor, writeKeyPair } from '../../store/key-files.js';
 import { backupDir, keyDir, keyPaths } from '../../store/paths.js';
 import type { Step, WizardContext } from '../context.js';
-import { problemText } from '../resolve.js';
+import { promptProblem, problemText } from '../resolve.js';
 
 export const DEFAULT_KEY_SIZE: RsaKeySize = 2048;
 export const DEFAULT_DAYS = 730;
@@ -38,6 +39,51 @@ export async function loadKeyFile(file: string): Promise<KeyObject> {
   return parsePrivateKey(await readFileFor('private key', file), file).key;
 }
 
+/** `~` and `~/…` are the home folder (a prompt gets no shell expansion; neither does --key=~/k.key). */
+export function expandHome(file: string, homedir: string): string {
+  const trimmed = file.trim();
+  if (trimmed === '~') return homedir;
+  if (trimmed.startsWith('~/') || trimmed.startsWith('~\\')) return path.join(homedir, trimmed.slice(2));
+  return trimmed;
+}
+
+/** Group or other permission bits on a key file, as an octal mode ("0644"); undefined when only the owner can read it. */
+async function looseMode(ctx: WizardContext, file: string): Promise<string | undefined> {
+  if (ctx.cmd.deps.platform === 'win32') return undefined;
+  const mode = (await fs.stat(file)).mode & 0o777;
+  return mode & 0o077 ? `0${mode.toString(8)}` : undefined;
+}
+
+/**
+ * A key the user brings: says what sfjwt repairs when reading it (other tools may not), and
+ * offers to restrict a key others can read (chmod 600; asked, or only reported when not interactive).
+ */
+async function checkBroughtKey(ctx: WizardContext, keyFile: string): Promise<string> {
+  const { cmd } = ctx;
+  const parsed = parsePrivateKey(await readFileFor('private key', keyFile), keyFile);
+  for (const repair of parsed.repairs) {
+    cmd.warn('key-invalid', `${keyFile}: sfjwt ${repair} when reading it; other tools (sf, jsforce) may refuse the file as it is: save it again as a plain PEM`);
+  }
+  const loose = await looseMode(ctx, keyFile);
+  if (!loose) return ctx.cmd.deps.platform === 'win32' ? 'stays on this machine' : '0600';
+  const fix = `chmod 600 ${keyFile}`;
+  if (ctx.dryRun) {
+    ctx.plan.push({ action: 'write', detail: `${keyFile}: mode ${loose} → 0600 (if you agree)` });
+    return loose;
+  }
+  const agreed = ctx.interactive
+    ? ctx.yes ||
+      (await cmd.deps.prompter.confirm({ id: 'keyChmod', message: `${keyFile} can be read by other users (mode ${loose}). Restrict it to you (${fix})?`, default: true }))
+    : false;
+  if (!agreed) {
+    cmd.warn('key-permissions', `${keyFile} can be read by other users (mode ${loose}); restrict it: ${fix}`);
+    return loose;
+  }
+  await fs.chmod(keyFile, 0o600);
+  cmd.ui.success(`Restricted ${keyFile} to you (0600; it was ${loose})`);
+  return '0600';
+}
+
 type PairCheck = { ok: true; fingerprint: string } | { ok: false; problem: string };
 
 /** Whether key + certificate at these paths are usable together (parse, match). */
@@ -55,10 +101,10 @@ async function checkPair(keyPath: string, certPath: string): Promise<PairCheck> 
   }
 }
 
-function summary(ctx: WizardContext, keyPath: string, certPath: string, fingerprint: string | undefined, note?: string): void {
+function summary(ctx: WizardContext, keyPath: string, certPath: string, fingerprint: string | undefined, note?: string, mode = '0600'): void {
   const { ui } = ctx.cmd;
   if (note) ui.success(note);
-  ui.info(`  Private key   ${keyPath}  ${ui.color.dim('(0600; stays on this machine: never upload it)')}`);
+  ui.info(`  Private key   ${keyPath}  ${ui.color.dim(`(${mode}; stays on this machine: never upload it)`)}`);
   ui.info(`  Certificate   ${certPath}  ${ui.color.dim('(upload this one to the app)')}`);
   if (fingerprint) ui.info(`  SHA-256       ${fingerprint}`);
 }
@@ -113,7 +159,7 @@ async function existingKeyFile(ctx: WizardContext, target: Target): Promise<stri
   const { options, cmd } = ctx;
   const given = options.key ?? cmd.deps.env.SFJWT_KEY_FILE;
   if (given) {
-    const file = path.resolve(cmd.deps.cwd, given);
+    const file = path.resolve(cmd.deps.cwd, expandHome(given, cmd.deps.homedir));
     try {
       await loadKeyFile(file);
     } catch (error) {
@@ -137,23 +183,30 @@ async function existingKeyFile(ctx: WizardContext, target: Target): Promise<stri
     default: 'generate',
   });
   if (source === 'generate') return undefined;
-  for (;;) {
-    const answer = await cmd.deps.prompter.input({ id: 'keyFile', message: 'Path of the private key file' });
-    const file = path.resolve(cmd.deps.cwd, answer.trim());
-    try {
-      await loadKeyFile(file);
-      return file;
-    } catch (error) {
-      if (!isCliError(error)) throw error;
-      cmd.ui.error(problemText(error));
-    }
-  }
+  const fileOf = (answer: string) => path.resolve(cmd.deps.cwd, expandHome(answer, cmd.deps.homedir));
+  // Checked inside the prompt, so a refused path is asked again without a ✔ printed for it.
+  const answer = await cmd.deps.prompter.input({
+    id: 'keyFile',
+    message: 'Path of the private key file',
+    validate: async (raw) => {
+      if (raw.trim() === '') return 'Type the path of an unencrypted RSA private key (PEM) file; ~ is your home folder.';
+      try {
+        await loadKeyFile(fileOf(raw));
+        return true;
+      } catch (error) {
+        if (!isCliError(error)) throw error;
+        return promptProblem(error, 'Type the path of an unencrypted RSA private key (PEM) file; ~ is your home folder');
+      }
+    },
+  });
+  return fileOf(answer);
 }
 
 /** Reuses a certificate made from the key (beside it, or at the target) or makes one at the target. */
 async function useExistingKey(ctx: WizardContext, keyFile: string, target: Target): Promise<void> {
   const { deps, ui } = ctx.cmd;
   const key = await loadKeyFile(keyFile);
+  const mode = await checkBroughtKey(ctx, keyFile);
   const dir = path.dirname(keyFile);
   const candidates = [...new Set([
     ...(ctx.stored.certPath ? [ctx.stored.certPath] : []),
@@ -169,7 +222,7 @@ async function useExistingKey(ctx: WizardContext, keyFile: string, target: Targe
         ctx.answers.keyPath = keyFile;
         ctx.answers.certPath = certPath;
         ctx.fingerprint = cert.x509.fingerprint256.toUpperCase();
-        summary(ctx, keyFile, certPath, ctx.fingerprint, 'Using your key and its certificate');
+        summary(ctx, keyFile, certPath, ctx.fingerprint, 'Using your key and its certificate', mode);
         return;
       }
       ui.debug(`  ${certPath} was not made from ${keyFile}`);
@@ -183,7 +236,7 @@ async function useExistingKey(ctx: WizardContext, keyFile: string, target: Targe
   ctx.answers.certPath = target.certPath;
   if (ctx.dryRun) {
     ctx.plan.push({ action: 'write', detail: `${target.certPath} (0644): a self-signed certificate made from ${keyFile}, valid ${days} days` });
-    summary(ctx, keyFile, target.certPath, undefined, 'Certificate planned from your key (dry run: nothing written)');
+    summary(ctx, keyFile, target.certPath, undefined, 'Certificate planned from your key (dry run: nothing written)', mode);
     return;
   }
   if (!ctx.options.force && (await exists(target.certPath))) {
@@ -195,7 +248,7 @@ async function useExistingKey(ctx: WizardContext, keyFile: string, target: Targe
     for (const file of backedUp) ui.info(`  previous file backed up to ${file}`);
     ctx.written.push(target.certPath);
     ctx.fingerprint = describeCertificate(certPem, deps.now()).fingerprintSha256;
-    summary(ctx, keyFile, target.certPath, ctx.fingerprint, 'Made a certificate from your key');
+    summary(ctx, keyFile, target.certPath, ctx.fingerprint, 'Made a certificate from your key', mode);
   });
 }
 

@@ -1,15 +1,15 @@
 import { validateUsername } from '../../core/credentials.js';
-import { inputError, isCliError, UsageError } from '../../errors.js';
-import { normalizeLoginUrl, type NormalizedLoginUrl } from '../../salesforce/login-url.js';
+import { isCliError } from '../../errors.js';
+import { loginUrlConcern, normalizeLoginUrl, type NormalizedLoginUrl } from '../../salesforce/login-url.js';
 import { ORG_KINDS, type OrgKind } from '../../salesforce/types.js';
 import type { Step, WizardContext } from '../context.js';
 import { loginUrlHelp, ORG_KIND_CHOICES, sandboxUsernameWarning, usernameHelp } from '../instructions.js';
-import { resolve } from '../resolve.js';
+import { ANSWER, badValue, resolve, type ResolveSpec } from '../resolve.js';
 
 export function parseOrgKind(raw: string, source: string): OrgKind {
   const value = raw.trim().toLowerCase();
   if (!(ORG_KINDS as readonly string[]).includes(value)) {
-    throw new UsageError(`invalid org kind "${raw}" (${source})`, `pass --org-kind ${ORG_KINDS.join('|')}`);
+    throw badValue(source, `unknown org kind ${JSON.stringify(raw)}`, { type: `choose one of ${ORG_KINDS.join(', ')}`, pass: `pass --org-kind ${ORG_KINDS.join('|')}` });
   }
   return value as OrgKind;
 }
@@ -19,8 +19,19 @@ export function parseLoginUrl(raw: string, source: string): NormalizedLoginUrl {
   try {
     return normalizeLoginUrl(raw);
   } catch (error) {
-    if (isCliError(error) && source !== 'answer') throw inputError('login-url-invalid', `${source}: ${error.message}`, error.hint);
-    throw error;
+    if (!isCliError(error)) throw error;
+    throw badValue(source, error.message, { type: error.hint?.replace(/^Pass /, 'Type ') ?? 'Type your My Domain URL, e.g. https://acme.my.salesforce.com', pass: error.hint ?? 'pass --login-url https://<MyDomainName>.my.salesforce.com' }, 'login-url-invalid');
+  }
+}
+
+/** validateUsername, worded for a prompt when typed there. */
+export function parseUsername(raw: string, source: string): string {
+  if (source !== ANSWER) return validateUsername(raw, source);
+  try {
+    return validateUsername(raw, source);
+  } catch (error) {
+    if (!isCliError(error)) throw error;
+    throw badValue(ANSWER, `${JSON.stringify(raw.trim())} is not a Salesforce username: those look like an email address`, { type: 'Type one such as integration@acme.com (in a sandbox: integration@acme.com.uat)', pass: '' }, 'username-invalid');
   }
 }
 
@@ -33,63 +44,105 @@ function hintFor(raw: string | undefined): OrgKind | undefined {
   }
 }
 
-/** Org kind, My Domain URL (validated, normalised) and the run-as username. */
+/** A login URL given as a flag or environment variable says what kind of org it is (acme--uat.sandbox... is a sandbox). */
+function urlHintOf(ctx: WizardContext): OrgKind | undefined {
+  return hintFor(ctx.options.loginUrl ?? ctx.cmd.deps.env.SFJWT_LOGIN_URL);
+}
+
+export function orgKindSpec(ctx: WizardContext): ResolveSpec<OrgKind> {
+  const urlHint = urlHintOf(ctx);
+  return {
+    id: 'orgKind',
+    what: 'org kind',
+    flag: '--org-kind',
+    placeholder: `<${ORG_KINDS.join('|')}>`,
+    flagValue: ctx.options.orgKind,
+    stored: ctx.stored.orgKind,
+    storedFrom: ctx.storedFrom.orgKind,
+    yesDefault: urlHint ?? 'production',
+    fallback: urlHint,
+    suggested: ctx.previous.orgKind ?? urlHint,
+    parse: parseOrgKind,
+    ask: (def) =>
+      ctx.cmd.deps.prompter.select<OrgKind>({
+        id: 'orgKind',
+        message: 'What kind of org will the integration log in to?',
+        choices: ORG_KIND_CHOICES.map((c) => ({ ...c })),
+        ...(def ? { default: def } : {}),
+      }),
+  };
+}
+
+/** `typed` receives the text typed at the prompt (to say what it was normalised to). */
+export function loginUrlSpec(ctx: WizardContext, orgKind: OrgKind, typed: (raw: string) => void = () => undefined): ResolveSpec<NormalizedLoginUrl> {
+  const { ui, deps } = ctx.cmd;
+  return {
+    id: 'loginUrl',
+    what: 'login URL',
+    flag: '--login-url',
+    placeholder: '<url>',
+    flagValue: ctx.options.loginUrl,
+    env: 'SFJWT_LOGIN_URL',
+    stored: ctx.stored.loginUrl === undefined ? undefined : normalizeLoginUrl(ctx.stored.loginUrl),
+    storedFrom: ctx.storedFrom.loginUrl,
+    show: (v) => v.url,
+    parse: parseLoginUrl,
+    // The app kind is asked later: until then the default (an External Client App) is assumed.
+    doubt: (v) => loginUrlConcern(v, ctx.options.app ?? ctx.stored.appKind)?.message,
+    doubtCode: 'login-url-invalid',
+    ask: async (def, validate) => {
+      for (const line of loginUrlHelp(orgKind)) ui.info(ui.color.dim(`  ${line}`));
+      const answer = await deps.prompter.input({
+        id: 'loginUrl',
+        message: orgKind === 'site' ? 'Experience Cloud site URL' : 'My Domain URL',
+        ...(ctx.previous.loginUrl ?? def?.url ? { default: ctx.previous.loginUrl ?? def?.url } : {}),
+        validate,
+      });
+      typed(answer);
+      return answer;
+    },
+  };
+}
+
+export function usernameSpec(ctx: WizardContext, orgKind: OrgKind, sandboxName?: string): ResolveSpec<string> {
+  const { ui, deps } = ctx.cmd;
+  return {
+    id: 'username',
+    what: 'run-as username',
+    flag: '--username',
+    placeholder: '<username>',
+    flagValue: ctx.options.username,
+    env: 'SFJWT_USERNAME',
+    stored: ctx.stored.username,
+    storedFrom: ctx.storedFrom.username,
+    parse: parseUsername,
+    ask: (def, validate) => {
+      ui.info(ui.color.dim(`  ${usernameHelp(orgKind, sandboxName)}`));
+      return deps.prompter.input({
+        id: 'username',
+        message: 'Run-as username',
+        ...(ctx.previous.username ?? def ? { default: ctx.previous.username ?? def } : {}),
+        validate,
+      });
+    },
+  };
+}
+
+/** Org kind, My Domain URL (validated, normalised, judged) and the run-as username. */
 export const orgStep: Step = {
   id: 'org',
   title: 'Org',
   async run(ctx: WizardContext) {
-    const { options, cmd } = ctx;
-    const { ui, deps } = cmd;
-    const prompter = deps.prompter;
+    const { ui } = ctx.cmd;
     if (ctx.interactive) {
       ui.info('');
       ui.info(ui.color.bold('Org'));
     }
-    // A login URL given up front says what kind of org it is (acme--uat.sandbox... is a sandbox).
-    const urlHint = hintFor(options.loginUrl ?? deps.env.SFJWT_LOGIN_URL);
-    const orgKind = await resolve<OrgKind>(ctx, {
-      id: 'orgKind',
-      what: 'org kind',
-      flag: '--org-kind',
-      flagValue: options.orgKind,
-      stored: ctx.stored.orgKind,
-      storedFrom: ctx.storedFrom.orgKind,
-      yesDefault: urlHint ?? 'production',
-      fallback: urlHint,
-      suggested: ctx.previous.orgKind ?? urlHint,
-      parse: parseOrgKind,
-      ask: (def) =>
-        prompter.select<OrgKind>({
-          id: 'orgKind',
-          message: 'What kind of org will the integration log in to?',
-          choices: ORG_KIND_CHOICES.map((c) => ({ ...c })),
-          ...(def ? { default: def } : {}),
-        }),
-    });
+    const orgKind = await resolve(ctx, orgKindSpec(ctx));
     ctx.answers.orgKind = orgKind;
 
     let typed: string | undefined;
-    const login = await resolve(ctx, {
-      id: 'loginUrl',
-      what: 'login URL',
-      flag: '--login-url',
-      flagValue: options.loginUrl,
-      env: 'SFJWT_LOGIN_URL',
-      stored: ctx.stored.loginUrl === undefined ? undefined : normalizeLoginUrl(ctx.stored.loginUrl),
-      storedFrom: ctx.storedFrom.loginUrl,
-      show: (v) => v.url,
-      parse: parseLoginUrl,
-      ask: async (def, validate) => {
-        for (const line of loginUrlHelp(orgKind)) ui.info(ui.color.dim(`  ${line}`));
-        typed = await prompter.input({
-          id: 'loginUrl',
-          message: orgKind === 'site' ? 'Experience Cloud site URL' : 'My Domain URL',
-          ...(ctx.previous.loginUrl ?? def?.url ? { default: ctx.previous.loginUrl ?? def?.url } : {}),
-          validate,
-        });
-        return typed;
-      },
-    });
+    const login = await resolve(ctx, loginUrlSpec(ctx, orgKind, (raw) => (typed = raw)));
     ctx.answers.loginUrl = login.url;
     if (login.orgKindHint && login.orgKindHint !== orgKind && !(login.orgKindHint === 'production' && orgKind === 'developer')) {
       ui.warn(`${login.url} looks like a ${login.orgKindHint} URL, but the org kind is ${orgKind}; check both (sandbox My Domains look like https://acme--uat.sandbox.my.salesforce.com).`);
@@ -97,25 +150,7 @@ export const orgStep: Step = {
     // Say what a typed URL was normalised to (https:// added, token path or slash dropped).
     if (typed !== undefined && login.url !== typed.trim()) ui.info(ui.color.dim(`  login URL: ${login.url}`));
 
-    const username = await resolve(ctx, {
-      id: 'username',
-      what: 'run-as username',
-      flag: '--username',
-      flagValue: options.username,
-      env: 'SFJWT_USERNAME',
-      stored: ctx.stored.username,
-      storedFrom: ctx.storedFrom.username,
-      parse: validateUsername,
-      ask: (def, validate) => {
-        ui.info(ui.color.dim(`  ${usernameHelp(orgKind, login.sandboxName)}`));
-        return prompter.input({
-          id: 'username',
-          message: 'Run-as username',
-          ...(ctx.previous.username ?? def ? { default: ctx.previous.username ?? def } : {}),
-          validate,
-        });
-      },
-    });
+    const username = await resolve(ctx, usernameSpec(ctx, orgKind, login.sandboxName));
     ctx.answers.username = username;
     const suffixWarning = orgKind === 'sandbox' ? sandboxUsernameWarning(username, login.sandboxName) : undefined;
     if (suffixWarning) ui.warn(suffixWarning);

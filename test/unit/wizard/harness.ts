@@ -18,13 +18,14 @@ export interface InitRun {
  */
 export async function runInit(
   argv: string[],
-  options: { home: string; answers?: Record<string, Answer | Answer[]>; env?: Record<string, string>; cwd?: string; signal?: AbortSignal },
+  options: { home: string; answers?: Record<string, Answer | Answer[]>; env?: Record<string, string>; cwd?: string; homedir?: string; signal?: AbortSignal },
 ): Promise<InitRun> {
   const prompter = options.answers ? scriptedPrompter(options.answers) : undefined;
   const deps = createTestDeps({
     env: { SFJWT_HOME: options.home, ...(options.answers ? {} : { CI: '1' }), ...options.env },
     ...(prompter ? { prompter, stdinIsTTY: true } : {}),
     ...(options.cwd ? { cwd: options.cwd } : {}),
+    ...(options.homedir ? { homedir: options.homedir } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
   // Interactive needs stdout to be a terminal too; keep the capturing writer.

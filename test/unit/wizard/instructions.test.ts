@@ -123,7 +123,12 @@ describe('input parsers used by the steps', () => {
     const secret = 'A1B2C3D4E5F60718293A4B5C6D7E8F90A1B2C3D4E5F60718293A4B5C6D7E8F90';
     expect(codeOf(() => parseConsumerKey(secret, '--client-id'))).toMatchObject({
       code: 'client-id-format',
-      message: '--client-id: that looks like the consumer secret; paste the Consumer Key',
+      message: '--client-id: that is a consumer secret (64 hex digits), not the consumer key',
+    });
+    // The shape of a Connected App's consumer secret.
+    expect(codeOf(() => parseConsumerKey('1234567890123456789', 'answer'))).toMatchObject({
+      code: 'client-id-format',
+      message: 'that is a consumer secret (19 digits), not the consumer key',
     });
   });
   it('login URL: a flag value that is refused names the flag and keeps the SPEC code', () => {

@@ -37,7 +37,7 @@ describe('resolve(): flag → env → stored → --yes default → prompt → fa
   });
 
   it('non-interactive and nothing given: a usage error naming the flag and the variable (optional values are undefined)', async () => {
-    await expect(resolve(fakeCtx(), spec())).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('missing thing'), hint: 'pass --thing <value> or set THING' });
+    await expect(resolve(fakeCtx(), spec())).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('missing value: thing'), hint: 'pass --thing <value> (or THING)' });
     expect(await resolve(fakeCtx(), { ...spec(), optional: true })).toBeUndefined();
   });
 
@@ -46,7 +46,8 @@ describe('resolve(): flag → env → stored → --yes default → prompt → fa
     await expect(resolve(fakeCtx({ interactive: true, env: { THING: 'a b' } }), spec())).rejects.toMatchObject({ message: 'bad value (THING)' });
     let seen: true | string = true;
     await resolve(fakeCtx({ interactive: true }), spec({ ask: async (_d, validate) => ((seen = validate('a b')), 'ok') }));
-    expect(seen).toBe('bad value (answer) (no spaces)');
+    // Two sentences: no nested parentheses.
+    expect(seen).toBe('Bad value (answer). No spaces.');
   });
 });
 

@@ -9,7 +9,8 @@ import { makeTempDir, modeOf } from '../../helpers/temp-dir.js';
 import { listFiles, readJson, runInit } from './harness.js';
 
 const USER = 'integration@acme.com';
-const CLIENT_ID = '3MVG9wizardStepsClientId0001';
+/** As long as the keys Salesforce generates (85 characters): a shorter one gets "use it anyway?". */
+const CLIENT_ID = `3MVG9wizardStepsClientId_${'0123456789'.repeat(6)}`;
 const SECRET = 'A1B2C3D4E5F60718293A4B5C6D7E8F90A1B2C3D4E5F60718293A4B5C6D7E8F90';
 
 let dir: string;
@@ -143,6 +144,27 @@ describe('org step', () => {
     expect(out.json().error).toMatchObject({ code: 'username-invalid', message: expect.stringContaining('--username') });
   });
 
+  it('nothing given when not interactive: every missing value named at once, with its flag', async () => {
+    const out = await runInit(['init', '-a', 'bare', '--json', '--no-verify'], { home });
+    expect(out.code).toBe(2);
+    const { message, hint } = out.json().error;
+    expect(message).toBe('missing 4 values: org kind, login URL, run-as username, consumer key; sfjwt cannot ask here (not interactive)');
+    for (const flag of ['--org-kind', '--login-url <url> (or SFJWT_LOGIN_URL)', '--username <username> (or SFJWT_USERNAME)', '--client-id <consumer key> (or SFJWT_CLIENT_ID)']) expect(hint).toContain(flag);
+    expect(await listFiles(home)).toEqual([]);
+  });
+
+  it('doubtful flag values are used with a warning (a cut-off consumer key, a generic host with an ECA)', async () => {
+    const argv = flags(['--json', '--no-verify']);
+    argv[argv.indexOf('--client-id') + 1] = CLIENT_ID.slice(0, 30);
+    argv[argv.indexOf('--login-url') + 1] = 'https://login.salesforce.com';
+    const out = await runInit(['init', '-a', 'doubt', ...argv], { home });
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.json().warnings).toEqual([
+      { code: 'login-url-invalid', message: expect.stringMatching(/^--login-url: https:\/\/login\.salesforce\.com is a generic login host/) },
+      { code: 'client-id-format', message: expect.stringMatching(/^--client-id: 3MVG9wiz… has 30 characters/) },
+    ]);
+  });
+
   it('an alias with path characters is refused (flag and SFJWT_ALIAS)', async () => {
     const flag = await runInit(['init', '-a', '../evil', ...flags(['--json'])], { home });
     expect(flag.code).toBe(2);
@@ -246,17 +268,53 @@ describe('the whole wizard with scripted prompts (interactive)', () => {
     expect(out.code, out.stderr).toBe(0);
     out.prompter!.assertAllUsed();
     const rejected = out.prompter!.rejected;
-    expect(rejected.map((r) => r.id)).toEqual(['loginUrl', 'loginUrl', 'loginUrl', 'username', 'clientId', 'clientId']);
+    expect(rejected.map((r) => r.id)).toEqual(['loginUrl', 'loginUrl', 'loginUrl', 'username', 'keyFile', 'keyFile', 'clientId', 'clientId']);
     expect(rejected[0]!.message).toMatch(/Lightning.*https:\/\/acme\.my\.salesforce\.com/s);
     expect(rejected[1]!.message).toMatch(/Setup host/);
     expect(rejected[2]!.message).toMatch(/http:\/\//);
-    expect(rejected[3]!.message).toMatch(/looks like an email/);
-    expect(rejected[4]!.message).toMatch(/without spaces/);
-    expect(rejected[5]!.message).toBe('that looks like the consumer secret; paste the Consumer Key (the Consumer Key is the long value (usually starting with 3MVG); the JWT flow never needs the secret)');
-    // A key path that is missing or is a certificate is refused and asked again.
-    expect(out.stderr).toMatch(/private key file not found/);
-    expect(out.stderr).toMatch(/this is a certificate, not the private key/);
+    expect(rejected[3]!.message).toMatch(/look like an email address\. Type one such as integration@acme\.com/);
+    // A key path that is missing or is a certificate is refused inside the prompt and asked again.
+    expect(rejected[4]!.message).toMatch(/^Private key file not found: .*nope\.key\. Type the path of an unencrypted RSA private key/);
+    expect(rejected[5]!.message).toMatch(/this is a certificate, not the private key/);
+    expect(rejected[6]!.message).toMatch(/contains spaces or line breaks/);
+    expect(rejected[7]!.message).toBe(
+      "That is a consumer secret (64 hex digits), not the consumer key. Copy the Consumer Key (not the secret) from the app's OAuth settings: the long value that usually starts with 3MVG, and paste it here.",
+    );
+    // Prompt errors speak of what to type: never of flags, never "(answer)", never nested parentheses.
+    for (const r of rejected) {
+      expect(r.message).not.toMatch(/--[a-z]|\(answer\)|pass /);
+      expect(r.message).not.toMatch(/\([^)]*\(/);
+    }
     expect((await readJson(path.join(home, 'config.json'))).profiles.reask.clientId).toBe(CLIENT_ID);
+  });
+
+  it('consumer key: a secret-shaped number is re-asked at once; a cut-off key asks "use it anyway?"', async () => {
+    const out = await runInit(['init', '-a', 'ck', '--no-verify'], {
+      home,
+      answers: answers({ clientId: ['1234567890123456789', CLIENT_ID.slice(0, 30), CLIENT_ID.slice(0, 30)], 'clientId-anyway': [false, true] }),
+    });
+    expect(out.code, out.stderr).toBe(0);
+    out.prompter!.assertAllUsed();
+    expect(out.prompter!.rejected).toEqual([{ id: 'clientId', value: '1234567890123456789', message: expect.stringMatching(/^That is a consumer secret \(19 digits\)/) }]);
+    const doubt = out.prompter!.asked.find((q) => q.id === 'clientId-anyway')!;
+    expect(doubt).toMatchObject({ kind: 'confirm', default: false, message: expect.stringMatching(/has 30 characters; Salesforce's consumer keys have 85: it may be cut off\. Use it anyway\?$/) });
+    // Declined once (asked again), then accepted.
+    expect(out.prompter!.asked.filter((q) => q.id === 'clientId')).toHaveLength(2);
+    expect((await readJson(path.join(home, 'config.json'))).profiles.ck.clientId).toBe(CLIENT_ID.slice(0, 30));
+  });
+
+  it.each([
+    ['https://acme.my.salesforc.com', /acme\.my\.salesforc\.com is not a Salesforce host; is it a misspelling of salesforce\.com\?/],
+    ['https://login.salesforce.com', /generic login host; External Client Apps are often only found through the org's My Domain/],
+  ])('login URL %s: the warning doctor gives, and the wizard asks to confirm', async (url, warning) => {
+    const out = await runInit(['init', '-a', 'lu', '--no-verify'], {
+      home,
+      answers: answers({ loginUrl: [url, emulator.url], 'loginUrl-anyway': false }),
+    });
+    expect(out.code, out.stderr).toBe(0);
+    out.prompter!.assertAllUsed();
+    expect(out.prompter!.asked.find((q) => q.id === 'loginUrl-anyway')!.message).toMatch(warning);
+    expect((await readJson(path.join(home, 'config.json'))).profiles.lu.loginUrl).toBe(emulator.url);
   });
 
   it('Ctrl-C at the first question: exit 130, "nothing was written", no files', async () => {
@@ -332,6 +390,49 @@ describe('key step', () => {
     expect(out.code).toBe(2);
     expect(out.json().error).toMatchObject({ code, message: expect.stringMatching(/^--key: /) });
     expect(await listFiles(home)).toEqual([]);
+  });
+
+  it('interactive: "~/…" at the key prompt is the home folder', async () => {
+    const homedir = path.join(dir, 'homedir-tilde');
+    await fs.mkdir(homedir, { recursive: true });
+    await fs.copyFile(keys.keyPath, path.join(homedir, 'k.key'));
+    await fs.chmod(path.join(homedir, 'k.key'), 0o600);
+    const out = await runInit(['init', '-a', 'tilde', '--no-verify', ...flags().filter((f, i, all) => f !== '--key' && all[i - 1] !== '--key')], {
+      home,
+      homedir,
+      answers: { keySource: 'existing', keyFile: '~/k.key', appName: ENTER, contactEmail: ENTER, 'app-done': 'done', 'policies-done': 'done', access: ENTER, 'access-done': 'done' },
+    });
+    expect(out.code, out.stderr).toBe(0);
+    out.prompter!.assertAllUsed();
+    expect(out.prompter!.rejected).toEqual([]);
+    expect((await readJson(path.join(home, 'config.json'))).profiles.tilde.keyPath).toBe(path.join(homedir, 'k.key'));
+  });
+
+  it('reusing a key: its real mode, an offer to restrict it (chmod 600), a warning about repairs (literal \\n)', async () => {
+    const file = path.join(dir, 'literal.key');
+    await fs.writeFile(file, keys.keyPem.trim().replace(/\n/g, '\\n'), { mode: 0o644 });
+    await fs.chmod(file, 0o644);
+    const argv = flags(['--no-verify']);
+    argv[argv.indexOf('--key') + 1] = file;
+    // Not interactive: reported, not changed.
+    const ci = await runInit(['init', '-a', 'loose', '--json', ...argv], { home });
+    expect(ci.code, ci.stderr).toBe(0);
+    expect(ci.json().warnings).toEqual(expect.arrayContaining([
+      { code: 'key-invalid', message: expect.stringContaining('turned literal \\n sequences into line breaks') },
+      { code: 'key-permissions', message: `${file} can be read by other users (mode 0644); restrict it: chmod 600 ${file}` },
+    ]));
+    expect(await modeOf(file)).toBe(0o644);
+    // Interactive: asked, fixed, and the summary shows the mode it has now.
+    const asked = await runInit(['init', '-a', 'loose2', ...argv], { home, answers: { keyChmod: true, 'app-done': 'done', 'policies-done': 'done', access: ENTER, 'access-done': 'done', appName: ENTER, contactEmail: ENTER } });
+    expect(asked.code, asked.stderr).toBe(0);
+    expect(asked.prompter!.asked.find((q) => q.id === 'keyChmod')!.message).toContain('(mode 0644)');
+    expect(await modeOf(file)).toBe(0o600);
+    expect(asked.stderr).toMatch(/Private key +\S+literal\.key +\(0600;/);
+    // Declined: the summary says 0644, not 0600.
+    await fs.chmod(file, 0o644);
+    const declined = await runInit(['init', '-a', 'loose3', ...argv], { home, answers: { keyChmod: false, 'app-done': 'done', 'policies-done': 'done', access: ENTER, 'access-done': 'done', appName: ENTER, contactEmail: ENTER } });
+    expect(declined.code, declined.stderr).toBe(0);
+    expect(declined.stderr).toMatch(/Private key +\S+literal\.key +\(0644;/);
   });
 
   it('interactive: keys already at the target (not made by this wizard) → asks to reuse them', async () => {
