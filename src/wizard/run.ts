@@ -3,6 +3,7 @@ import type { Credentials } from '../core/credentials.js';
 import { CancelledError } from '../errors.js';
 import { failureError, rememberSuccess, verifyCredentials, warnAboutSkew } from '../core/verification.js';
 import { audienceMatrix } from '../salesforce/audience-matrix.js';
+import type { FindingCode } from '../salesforce/codes.js';
 import { normalizeLoginUrl } from '../salesforce/login-url.js';
 import { readConfig, updateConfig } from '../store/config-store.js';
 import { configFile, validateAlias } from '../store/paths.js';
@@ -12,7 +13,7 @@ import { renderAttempts } from '../ui/verification.js';
 import type { AnswerId, Answers, InitOptions, ManualStepId, Step, StepId, WizardContext } from './context.js';
 import { instructionsFor, MANUAL_STEPS, renderChecklist } from './instructions.js';
 import { instructionInput } from './manual.js';
-import { ANSWER, badValue, isMissing, missingValuesError, validatorFor, type ResolveSpec } from './resolve.js';
+import { ANSWER, badValue, isMissing, missingValuesError, resolve, validatorFor, type ResolveSpec } from './resolve.js';
 import { accessStep } from './steps/access.js';
 import { appStep, parseAppName, parseEmail } from './steps/app.js';
 import { consumerKeySpec, consumerKeyStep, parseConsumerKey } from './steps/consumer-key.js';
@@ -100,28 +101,82 @@ export async function createWizard(cmd: CommandContext, options: InitOptions, al
   };
   const fromProfile = profileAnswers(profile);
   let fromProgress: Answers = {};
+  let changed = new Set<AnswerId>();
   if (progress && progress.completed.length > 0) {
+    fromProgress = progressAnswers(progress);
     let resume = true;
-    if (interactive && !ctx.yes) {
-      resume = await cmd.deps.prompter.confirm({
-        id: 'resume',
-        message: `Continue setting up "${alias}" where you stopped (done: ${progress.completed.join(', ')})?`,
-        default: true,
-      });
-    }
+    if (interactive && !ctx.yes) ({ resume, changed } = await askResume(cmd, alias, { ...fromProfile, ...fromProgress }));
     if (resume) {
-      fromProgress = progressAnswers(progress);
       for (const id of progress.completed) ctx.done.add(id as StepId);
       if (progress.generatedKeys) ctx.generatedKeys = progress.generatedKeys;
       cmd.ui.info(cmd.ui.color.dim(`Continuing from ${progressFile(cmd.configDir, alias)}`));
-    }
+    } else fromProgress = {};
   }
   ctx.stored = { ...fromProfile, ...fromProgress };
   for (const id of Object.keys(fromProfile) as AnswerId[]) ctx.storedFrom[id] = 'profile';
   for (const id of Object.keys(fromProgress) as AnswerId[]) ctx.storedFrom[id] = 'progress';
+  // A value the user chose to change is asked again, and its step (instructions included) is redone.
+  for (const id of changed) {
+    delete ctx.stored[id];
+    ctx.done.delete(ownerOf(id));
+  }
   return { ctx, config };
 }
 
+/** What the resume screen shows, in step order; the key pair is shown but changed by starting over. */
+const ANSWER_LABELS: readonly [AnswerId, string][] = [
+  ['orgKind', 'org kind'],
+  ['loginUrl', 'login URL'],
+  ['username', 'run-as username'],
+  ['keyPath', 'private key'],
+  ['appKind', 'app kind'],
+  ['appName', 'app name'],
+  ['contactEmail', 'contact email'],
+  ['access', 'profile or permission set'],
+  ['clientId', 'consumer key'],
+];
+const CHANGEABLE = new Set<AnswerId>(['orgKind', 'loginUrl', 'username', 'appKind', 'appName', 'contactEmail', 'access', 'clientId']);
+
+function ownerOf(id: AnswerId): StepId {
+  return (Object.keys(OWNED) as StepId[]).find((step) => OWNED[step].includes(id))!;
+}
+
+/**
+ * The resume screen: the saved values (not step ids), then continue, change one of them (asked
+ * again in its step), or start over.
+ */
+async function askResume(cmd: CommandContext, alias: string, saved: Answers): Promise<{ resume: boolean; changed: Set<AnswerId> }> {
+  const { ui } = cmd;
+  const shown = ANSWER_LABELS.filter(([id]) => saved[id] !== undefined);
+  ui.info(ui.color.bold(`Saved answers for "${alias}" from an earlier run:`));
+  for (const [id, label] of shown) ui.info(`  ${label.padEnd(27)} ${saved[id]}`);
+  const pending = new Set<AnswerId>();
+  for (;;) {
+    const left = shown.filter(([id]) => CHANGEABLE.has(id) && !pending.has(id));
+    const choice = await cmd.deps.prompter.select<'continue' | 'change' | 'restart'>({
+      id: 'resume',
+      message: pending.size > 0 ? `Continue, asking again for: ${[...pending].map(labelOf).join(', ')}?` : 'Continue with these answers?',
+      choices: [
+        { value: 'continue', name: 'Continue' },
+        ...(left.length > 0 ? [{ value: 'change' as const, name: 'Change one of them' }] : []),
+        { value: 'restart', name: 'Start over (the saved answers are forgotten; files stay)' },
+      ],
+      default: 'continue',
+    });
+    if (choice === 'restart') return { resume: false, changed: new Set() };
+    if (choice === 'continue') return { resume: true, changed: pending };
+    const which = await cmd.deps.prompter.select<AnswerId>({
+      id: 'resumeChange',
+      message: 'Which one?',
+      choices: left.map(([id, label]) => ({ value: id, name: `${label}: ${saved[id]}` })),
+    });
+    pending.add(which);
+  }
+}
+
+function labelOf(id: AnswerId): string {
+  return ANSWER_LABELS.find(([answer]) => answer === id)![1];
+}
 async function saveProgress(ctx: WizardContext): Promise<void> {
   // Non-interactive runs are one shot (every value is a flag): nothing is written before all resolved.
   if (ctx.dryRun || !ctx.interactive) return;
@@ -258,7 +313,7 @@ export async function runWizard(ctx: WizardContext, config: ConfigDocument): Pro
   if (!ctx.interactive) for (const line of renderChecklist(MANUAL_STEPS.map((s) => instructionsFor(s, instructionInput(ctx))))) ui.info(line);
 
   const existing = config.profiles[alias];
-  const profile = buildProfile(ctx, existing);
+  let profile = buildProfile(ctx, existing);
   const file = configFile(cmd.configDir);
   const files = { keyPath: profile.keyPath, certPath: profile.certPath ?? null };
   const waitSeconds = options.wait ?? (ctx.interactive ? INTERACTIVE_WAIT_SECONDS : 0);
@@ -280,9 +335,13 @@ export async function runWizard(ctx: WizardContext, config: ConfigDocument): Pro
     };
   }
 
-  const saved = await updateConfig(cmd.configDir, (current) => upsertProfile(current, profile));
-  ctx.written.push(file);
-  ui.success(`Saved profile "${alias}" in ${file}`);
+  const save = async (next: Profile) => {
+    const written = await updateConfig(cmd.configDir, (current) => upsertProfile(current, next));
+    if (!ctx.written.includes(file)) ctx.written.push(file);
+    ui.success(`Saved profile "${alias}" in ${file}`);
+    return written;
+  };
+  let saved = await save(profile);
 
   if (!options.verify) {
     await clearProgress(cmd.configDir, alias);
@@ -292,15 +351,36 @@ export async function runWizard(ctx: WizardContext, config: ConfigDocument): Pro
     };
   }
 
-  ctx.verifying = true;
-  const creds = credentialsFor(ctx, profile, saved);
-  const outcome = await verifyCredentials(cmd, creds, { waitSeconds });
-  warnAboutSkew(cmd, outcome.ok ? outcome.result.clockSkewSeconds : outcome.clockSkewSeconds);
-  if (!outcome.ok) {
+  for (;;) {
+    ctx.verifying = true;
+    const creds = credentialsFor(ctx, profile, saved);
+    const outcome = await verifyCredentials(cmd, creds, { waitSeconds });
+    warnAboutSkew(cmd, outcome.ok ? outcome.result.clockSkewSeconds : outcome.clockSkewSeconds);
+    if (outcome.ok) {
+      await rememberSuccess(cmd, creds, outcome);
+      await clearProgress(cmd.configDir, alias);
+      const verified = (await readConfig(cmd.configDir)).profiles[alias] ?? profile;
+      const { identitySource: _source, rounds: _rounds, ...verification } = outcome.result;
+      return {
+        result: { profile: verified, verification: { ...verification, alias }, files, setupUrls: urls },
+        human: renderSummary({ profile: verified, configFile: file, verification: outcome.result }),
+      };
+    }
     if (!cmd.globals.json) {
       ui.info('  Attempts:');
       for (const line of renderAttempts(outcome.attempts)) ui.info(`    ${line}`);
-      ui.info(`  The profile "${alias}" is saved. Diagnose with \`sfjwt doctor -a ${alias}\`; retry with \`sfjwt verify -a ${alias} --wait 600\`.`);
+    }
+    // A failure a value can cause: offer to type that value again, then verify again.
+    if (ctx.interactive && (await reenterAfterFailure(ctx, outcome.code))) {
+      ctx.verifying = false;
+      await saveProgress(ctx);
+      profile = buildProfile(ctx, existing);
+      saved = await save(profile);
+      continue;
+    }
+    if (!cmd.globals.json) {
+      ui.info(`  The profile "${alias}" is saved. Diagnose with \`sfjwt doctor -a ${alias}\`; retry with \`sfjwt verify -a ${alias} --wait 600\`;`);
+      ui.info(`  to change a value (consumer key, username, login URL), run \`sfjwt init -a ${alias}\` and choose "Change one of them".`);
     }
     const verification = { ok: false, code: outcome.code, message: outcome.message, attempts: outcome.attempts, clockSkewSeconds: outcome.clockSkewSeconds, working: outcome.working, elapsedMs: outcome.elapsedMs };
     return {
@@ -310,14 +390,44 @@ export async function runWizard(ctx: WizardContext, config: ConfigDocument): Pro
       result: { profile, verification, files, setupUrls: urls },
     };
   }
-  await rememberSuccess(cmd, creds, outcome);
-  await clearProgress(cmd.configDir, alias);
-  const verified = (await readConfig(cmd.configDir)).profiles[alias] ?? profile;
-  const { identitySource: _source, rounds: _rounds, ...verification } = outcome.result;
-  return {
-    result: { profile: verified, verification: { ...verification, alias }, files, setupUrls: urls },
-    human: renderSummary({ profile: verified, configFile: file, verification: outcome.result }),
-  };
+}
+
+/** Which typed values can cause each verification failure (the ones worth re-entering). */
+const CAUSED_BY: Partial<Record<FindingCode, ('clientId' | 'username' | 'loginUrl')[]>> = {
+  'client-id-invalid': ['clientId'],
+  'app-not-installed': ['clientId', 'loginUrl'],
+  'user-not-approved': ['username'],
+  'user-not-admin-approved': ['username'],
+  'inactive-user': ['username'],
+  'authentication-failure': ['username'],
+  'audience-invalid': ['loginUrl'],
+  'network-error': ['loginUrl'],
+  'tls-error': ['loginUrl'],
+  timeout: ['loginUrl'],
+  'not-token-endpoint': ['loginUrl'],
+};
+
+/** Offers to type again a value the failure may come from; true when one was changed. */
+async function reenterAfterFailure(ctx: WizardContext, code: FindingCode): Promise<boolean> {
+  const ids = CAUSED_BY[code];
+  if (!ids) return false;
+  const choice = await ctx.cmd.deps.prompter.select<'clientId' | 'username' | 'loginUrl' | 'stop'>({
+    id: 'verify-failed',
+    message: 'The login failed. Type a value again and retry?',
+    choices: [
+      ...ids.map((id) => ({ value: id, name: `Enter the ${labelOf(id)} again (now ${ctx.answers[id]})` })),
+      { value: 'stop' as const, name: 'Stop here (the profile stays saved)' },
+    ],
+    default: ids[0],
+  });
+  if (choice === 'stop') return false;
+  // Asked at the prompt whatever the flags said: the user just chose to replace that value.
+  const fresh = { flagValue: undefined, env: undefined, stored: undefined };
+  const orgKind = ctx.answers.orgKind ?? 'production';
+  if (choice === 'clientId') ctx.answers.clientId = await resolve(ctx, { ...consumerKeySpec(ctx), ...fresh, suggested: ctx.answers.clientId });
+  if (choice === 'username') ctx.answers.username = await resolve(ctx, { ...usernameSpec(ctx, orgKind), ...fresh, suggested: ctx.answers.username });
+  if (choice === 'loginUrl') ctx.answers.loginUrl = (await resolve(ctx, { ...loginUrlSpec(ctx, orgKind), ...fresh, suggested: normalizeLoginUrl(ctx.answers.loginUrl!) })).url;
+  return true;
 }
 
 /** The Ctrl-C message: says truthfully what, if anything, was written and how to continue. */

@@ -88,7 +88,7 @@ export function loginUrlSpec(ctx: WizardContext, orgKind: OrgKind, typed: (raw: 
     show: (v) => v.url,
     parse: parseLoginUrl,
     // The app kind is asked later: until then the default (an External Client App) is assumed.
-    doubt: (v) => loginUrlConcern(v, ctx.options.app ?? ctx.stored.appKind)?.message,
+    doubt: (v) => loginUrlConcern(v, ctx.options.app ?? ctx.answers.appKind ?? ctx.stored.appKind)?.message,
     doubtCode: 'login-url-invalid',
     ask: async (def, validate) => {
       for (const line of loginUrlHelp(orgKind)) ui.info(ui.color.dim(`  ${line}`));

@@ -492,7 +492,7 @@ describe('dry run, resume, verification failure', () => {
     emulator.replaceCertificate(CLIENT_ID, await fs.readFile(path.join(home, 'keys', 'resume', 'server.crt'), 'utf8'), { propagationSeconds: 0 });
     const second = await runInit(['init', '-a', 'resume', '--wait', '0'], {
       home,
-      answers: { resume: true, 'policies-done': 'done', access: ENTER, 'access-done': 'done', 'consumer-key-done': 'done', clientId: CLIENT_ID },
+      answers: { resume: 'continue', 'policies-done': 'done', access: ENTER, 'access-done': 'done', 'consumer-key-done': 'done', clientId: CLIENT_ID },
     });
     expect(second.code, second.stderr).toBe(0);
     second.prompter!.assertAllUsed();
@@ -502,6 +502,41 @@ describe('dry run, resume, verification failure', () => {
     expect(await fs.readFile(keyPath, 'utf8')).toBe(keyBefore);
     expect((await readJson(path.join(home, 'config.json'))).profiles.resume.orgKind).toBe('developer');
     expect(await fs.stat(progressPath).catch(() => null)).toBeNull();
+  });
+
+  it('resume shows the saved values (not step ids) and can change one: only that one is asked again', async () => {
+    const common: Record<string, Answer> = { orgKind: 'developer', loginUrl: emulator.url, username: 'wrong@acme.com', keySource: 'existing', keyFile: keys.keyPath, app: 'eca', appName: ENTER, contactEmail: ENTER };
+    const first = await runInit(['init', '-a', 'change', '--wait', '0'], { home, answers: { ...common, 'app-done': 'done', 'policies-done': CTRL_C } });
+    expect(first.code).toBe(130);
+    const second = await runInit(['init', '-a', 'change', '--wait', '0'], {
+      home,
+      answers: { resume: ['change', 'continue'], resumeChange: 'username', username: USER, 'policies-done': 'done', access: ENTER, 'access-done': 'done', 'consumer-key-done': 'done', clientId: CLIENT_ID },
+    });
+    expect(second.code, second.stderr).toBe(0);
+    second.prompter!.assertAllUsed();
+    expect(second.stderr).toMatch(/Saved answers for "change" from an earlier run:\n +org kind +developer\n +login URL +http:\/\/127\.0\.0\.1:\d+\n +run-as username +wrong@acme\.com\n/);
+    expect(second.stderr).not.toMatch(/done: org/);
+    const [, again] = second.prompter!.asked.filter((q) => q.id === 'resume');
+    expect(again!.message).toBe('Continue, asking again for: run-as username?');
+    expect(second.prompter!.asked.find((q) => q.id === 'resumeChange')!.choices).toEqual(['orgKind', 'loginUrl', 'username', 'appKind', 'appName', 'contactEmail']);
+    // Only the username was asked of the org step; the rest came from the progress.
+    expect(second.prompter!.asked.map((q) => q.id).slice(0, 4)).toEqual(['resume', 'resumeChange', 'resume', 'username']);
+    expect((await readJson(path.join(home, 'config.json'))).profiles.change.username).toBe(USER);
+  });
+
+  it('a failure a value can cause (client-id-invalid) offers to type the consumer key again, then verifies again', async () => {
+    const wrong = `3MVG9thisKeyDoesNotExist_${'9876543210'.repeat(6)}`;
+    const argv = flags(['--wait', '0']).filter((f, i, all) => f !== '--client-id' && all[i - 1] !== '--client-id');
+    const out = await runInit(['init', '-a', 'retype', ...argv], {
+      home,
+      answers: { appName: ENTER, contactEmail: ENTER, 'app-done': 'done', 'policies-done': 'done', access: ENTER, 'access-done': 'done', 'consumer-key-done': 'done', clientId: [wrong, CLIENT_ID], 'verify-failed': 'clientId' },
+    });
+    expect(out.code, out.stderr).toBe(0);
+    out.prompter!.assertAllUsed();
+    expect(out.prompter!.asked.find((q) => q.id === 'verify-failed')!.choices).toEqual(['clientId', 'stop']);
+    expect(out.prompter!.asked.filter((q) => q.id === 'clientId')[1]!.default).toBe(wrong);
+    expect(out.stdout).toContain('Verified: JWT bearer login works.');
+    expect((await readJson(path.join(home, 'config.json'))).profiles.retype.clientId).toBe(CLIENT_ID);
   });
 
   it('verification failure: exit 1 with the finding, the profile stays saved, points to sfjwt doctor -a <alias>', async () => {
