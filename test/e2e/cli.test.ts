@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
+import * as nodeModule from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -122,7 +123,7 @@ describe('the built CLI', () => {
     expect(missing.stderr).toMatch(/no profile named "nope".*known profiles: a/s);
   });
 
-  const nodeHasCompileCache = typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
+  const nodeHasCompileCache = typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === 'function';
 
   it(`${nodeHasCompileCache ? 'keeps' : 'keeps no (Node 20 has none)'} Node's compile cache in a private folder of the user's cache dir, and none when told not to`, async () => {
     const cacheHome = path.join(dir, 'cache-home');
