@@ -29,10 +29,25 @@ export function verificationProgress(ui: Narrator, verbose: boolean): (event: Ve
   };
 }
 
+/** Whole seconds as "45 s" or, from a minute on, "m:ss" ("10:00"). */
 export function formatDuration(seconds: number): string {
   const m = Math.floor(seconds / 60);
   const s = seconds % 60;
-  return m > 0 ? `${m}m${String(s).padStart(2, '0')}s` : `${s}s`;
+  return m > 0 ? `${m}:${String(s).padStart(2, '0')}` : `${s} s`;
+}
+
+/** Milliseconds as "0.8 s", "12.3 s" or, from a minute on, "m:ss". */
+export function formatElapsed(ms: number): string {
+  return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : formatDuration(Math.round(ms / 1000));
+}
+
+const tries = (n: number) => `${n} ${n === 1 ? 'try' : 'tries'}`;
+
+/** How long the verification took and how often it asked: rounds only when the propagation wait made more than one. */
+export function renderEffort(result: Pick<VerificationResult, 'elapsedMs' | 'rounds' | 'attempts'>): string {
+  const time = formatElapsed(result.elapsedMs);
+  if (result.rounds <= 1) return `${time}, ${tries(result.attempts.length)}`;
+  return `${time}, ${result.rounds} rounds while the change propagated (${tries(result.attempts.length)} in the last)`;
 }
 
 export function renderVerificationSuccess(result: VerificationResult): string {
@@ -45,7 +60,7 @@ export function renderVerificationSuccess(result: VerificationResult): string {
     ['scope', result.scope ?? '-'],
     ['REST API', result.apiVersion ? `${result.apiVersion} answered with the token` : 'not called (`sfjwt doctor` checks API access)'],
     ['clock skew', result.clockSkewSeconds === null ? 'unknown' : `${result.clockSkewSeconds} s`],
-    ['time', `${result.elapsedMs} ms, ${result.attempts.length} attempt${result.attempts.length === 1 ? '' : 's'}`],
+    ['time', renderEffort(result)],
   ];
   return [`Verified: JWT bearer login works.`, ...rows.map(([k, v]) => `  ${k.padEnd(15)} ${v}`)].join('\n');
 }
