@@ -98,27 +98,34 @@ export function failureError(outcome: Extract<VerificationOutcome, { ok: false }
   );
 }
 
+/**
+ * Records the working audience and the org in the profile. Bookkeeping only: a command that got its
+ * token never fails here (a read-only config dir, a lock held too long); it warns instead (SPEC §10).
+ */
 export async function rememberSuccess(ctx: CommandContext, creds: Credentials, outcome: Extract<VerificationOutcome, { ok: true }>): Promise<void> {
   const profile = creds.profile;
-  if (!profile || !outcome.result.organizationId || !outcome.result.userId) return;
-  await updateConfig(ctx.configDir, (config) => {
-    const current = config.profiles[profile.alias];
-    if (!current) return config;
-    return {
-      ...config,
-      profiles: {
-        ...config.profiles,
-        [profile.alias]: recordVerification(current, {
-          loginUrl: outcome.result.loginUrl,
-          audience: outcome.result.audience,
-          organizationId: outcome.result.organizationId!,
-          userId: outcome.result.userId!,
-          instanceUrl: outcome.result.instanceUrl,
-          time: ctx.deps.now(),
-        }),
-      },
-    };
-  });
+  const { organizationId, userId } = outcome.result;
+  if (!profile || !organizationId || !userId) return;
+  const verification = {
+    loginUrl: outcome.result.loginUrl,
+    audience: outcome.result.audience,
+    organizationId,
+    userId,
+    instanceUrl: outcome.result.instanceUrl,
+    time: ctx.deps.now(),
+  };
+  try {
+    await updateConfig(ctx.configDir, (config) => {
+      const current = config.profiles[profile.alias];
+      if (!current) return config;
+      return { ...config, profiles: { ...config.profiles, [profile.alias]: recordVerification(current, verification) } };
+    });
+  } catch (error) {
+    ctx.warn(
+      'verification-not-recorded',
+      `logged in, but could not record the verification in profile "${profile.alias}": ${(error as Error).message}`,
+    );
+  }
 }
 
 export function warnAboutSkew(ctx: CommandContext, skew: number | null): void {

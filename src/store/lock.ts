@@ -33,8 +33,17 @@ export interface AliasLockOptions {
 }
 
 export const DEFAULT_LOCK_WAIT_MS = 2000;
-/** A lock file that stays empty or unparsable this long was left by a crash between create and write. */
-const TORN_LOCK_MS = 5000;
+/**
+ * A lock file that stays empty or unparsable this long was left by a crash between create and write
+ * (which are microseconds apart); well under the default wait, so a torn lock delays, never fails.
+ */
+const TORN_LOCK_MS = 1000;
+/**
+ * A holder touches its lock this often; a lock untouched for STALE_LOCK_MS is stale even when its
+ * pid is alive, because that pid was reused (a crash, then a reboot or a busy machine).
+ */
+const HEARTBEAT_MS = 10_000;
+const STALE_LOCK_MS = 60_000;
 
 /** `<configDir>/locks/<alias>.lock`; the alias is validated (it becomes a file name). */
 export function lockFile(configDir: string, alias: string): string {
@@ -74,9 +83,12 @@ async function tryCreate(file: string, holder: LockHolder): Promise<boolean> {
     handle = await fs.open(file, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY, PRIVATE_FILE_MODE);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    // The locks dir was removed by a holder releasing the last lock: recreate it and try again.
+    // The locks dir was removed by a holder releasing the last lock: recreate it and try again. That
+    // holder may remove it again meanwhile (mkdir -p sees EEXIST, then ENOENT): just try again.
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      await ensureDir(path.dirname(file));
+      await ensureDir(path.dirname(file)).catch((mkdirError: NodeJS.ErrnoException) => {
+        if (mkdirError.code !== 'ENOENT') throw mkdirError;
+      });
       return false;
     }
     throw error;
@@ -119,7 +131,8 @@ const heldHere = new AsyncLocalStorage<ReadonlySet<string>>();
 
 /**
  * Runs `fn` holding `<configDir>/locks/<alias>.lock` (created with O_EXCL, mode 0600, holding pid,
- * host, start time). A lock whose pid is dead on this host is stale and taken over. Another live
+ * host, start time; touched every HEARTBEAT_MS). A lock of this host whose pid is dead, or that has
+ * not been touched for STALE_LOCK_MS, is stale and taken over. Another live
  * holder is waited for up to `wait` ms; then a CliError (exit 1) names its pid and the lock file.
  * The lock is removed afterwards, whatever `fn` does (a SIGKILL leaves it behind, as stale).
  */
@@ -154,9 +167,15 @@ async function withLock<T>(file: string, what: string, fn: () => Promise<T>, opt
     if (error instanceof CliError) throw error;
     throw new UsageError(`cannot take the lock ${file}: ${(error as Error).message}`, `check that ${path.dirname(file)} is yours and writable`);
   }
+  const heartbeat = setInterval(() => {
+    const time = new Date();
+    fs.utimes(file, time, time).catch(() => undefined);
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
   try {
     return await heldHere.run(new Set([...(outer ?? []), file]), fn);
   } finally {
+    clearInterval(heartbeat);
     const current = await readHolder(file).catch(() => undefined);
     if (current?.holder?.token === self.token) {
       await fs.rm(file, { force: true });
@@ -173,14 +192,13 @@ async function acquire(
   options: { wait: number; pollMs: number; isAlive: (pid: number) => boolean },
 ): Promise<void> {
   const { wait, pollMs, isAlive } = options;
-  await ensureDir(path.dirname(file));
   const deadline = Date.now() + wait;
   for (;;) {
     if (await tryCreate(file, self)) return;
     const seen = await readHolder(file);
     if (seen === undefined) continue; // released in between: try again at once
     const local = seen.holder !== undefined && (seen.holder.host === '' || seen.holder.host === os.hostname());
-    const stale = seen.holder ? local && !isAlive(seen.holder.pid) : seen.ageMs > TORN_LOCK_MS;
+    const stale = seen.holder ? local && (!isAlive(seen.holder.pid) || seen.ageMs > STALE_LOCK_MS) : seen.ageMs > TORN_LOCK_MS;
     if (stale) {
       await breakStaleLock(file, seen.text);
       continue;
