@@ -7,7 +7,6 @@ import { tokenUrl } from '../salesforce/audience-matrix.js';
 import { API_VERSION } from '../salesforce/api-version.js';
 import { JWT_BEARER_GRANT } from '../crypto/assertion.js';
 import { UsageError } from '../errors.js';
-import { dotenvValue, jsString, pyString, shellQuote, shellString, xmlComment, xmlText, yamlScalar } from './quote.js';
 import { render, type TemplateValues } from './render.js';
 import { sameUrl, type ExportValues } from './values.js';
 
@@ -53,6 +52,7 @@ export function formatSpec(value: string): FormatSpec {
 }
 
 // ---- shared pieces ----------------------------------------------------------------------------
+// Builders return raw values; each template escapes them for where they land ({{ x | sh }}).
 
 function label(v: ExportValues): string {
   return v.alias ? `profile "${v.alias}"` : 'the SFJWT_* environment values';
@@ -70,15 +70,17 @@ function common(v: ExportValues): Record<string, string | boolean | undefined> {
     fixedAudience: v.audienceSource === 'fixed',
     appKindText: v.appKind === 'eca' ? 'External Client App' : 'Connected App',
     appKindArticle: v.appKind === 'eca' ? 'an External Client App' : 'a Connected App',
-    audienceText: v.audience,
-    endpointText: v.endpoint,
-    tokenUrlText: tokenUrl(v.endpoint),
-    usernameText: v.username,
-    clientIdText: v.clientId ?? '',
-    instanceUrlText: v.instanceUrl,
-    aliasText: v.alias ?? 'salesforce',
+    loginUrl: v.loginUrl,
+    audience: v.audience,
+    endpoint: v.endpoint,
+    tokenUrl: tokenUrl(v.endpoint),
+    username: v.username,
+    instanceUrl: v.instanceUrl,
+    apiUrl: `${v.instanceUrl.replace(/\/+$/, '')}/services/data/`,
+    alias: v.alias ?? 'salesforce',
     hasAlias: v.alias !== undefined,
     grantType: JWT_BEARER_GRANT,
+    sfjwtVersion: v.sfjwtVersion,
   };
 }
 
@@ -87,82 +89,42 @@ function requireClientId(v: ExportValues): string {
   return v.clientId;
 }
 
-/** Claim values the curl script pastes into JSON with printf: refuse what would need escaping. */
-function jsonSafe(value: string, what: string): string {
-  if (/["\\\u0000-\u001f]/.test(value)) throw new UsageError(`the ${what} contains characters the curl script cannot put in JSON: ${value}`);
-  return value;
+/** What every client snippet carries: the consumer key, the key file or the key itself. */
+function credentials(v: ExportValues): TemplateValues {
+  return {
+    ...common(v),
+    clientId: requireClientId(v),
+    keyFile: v.keyPath ?? 'server.key',
+    keyBase64: v.keyBase64,
+  };
 }
 
 // ---- per-format builders ----------------------------------------------------------------------
 
 function buildSf(v: ExportValues): TemplateValues {
-  const override = sfAudienceOverride(v);
   const keyFile = v.keyBase64 ? 'sf-jwt.key' : (v.keyPath ?? 'server.key');
   return {
-    ...common(v),
-    username: shellQuote(v.username),
-    clientId: shellQuote(requireClientId(v)),
-    keyFile: shellQuote(keyFile),
-    keyFileText: keyFile,
+    ...credentials(v),
+    keyFile,
     keyInEnvOnly: !v.keyBase64 && !v.keyPath,
-    instanceUrl: shellQuote(v.endpoint),
-    alias: shellQuote(v.alias ?? 'salesforce'),
-    audienceOverride: override ? shellQuote(override) : undefined,
-    keyBase64: v.keyBase64 ? shellString(v.keyBase64) : undefined,
+    audienceOverride: sfAudienceOverride(v),
   };
 }
 
 function buildEnv(v: ExportValues): TemplateValues {
   return {
-    ...common(v),
-    loginUrl: dotenvValue(v.loginUrl),
-    username: dotenvValue(v.username),
-    clientId: dotenvValue(requireClientId(v)),
-    keyFile: v.keyPath ? dotenvValue(v.keyPath) : undefined,
-    keyBase64: v.keyBase64,
+    ...credentials(v),
+    keyFile: v.keyPath,
     // Only a pair that is known to work is worth pinning; otherwise sfjwt tries the matrix.
-    audience: v.audienceSource === 'default' ? undefined : dotenvValue(v.audience),
+    pinnedAudience: v.audienceSource === 'default' ? undefined : v.audience,
   };
 }
 
 function buildCi(v: ExportValues): TemplateValues {
-  const override = sfAudienceOverride(v);
-  requireClientId(v);
   return {
-    ...common(v),
-    loginUrl: yamlScalar(v.loginUrl),
-    audience: v.audienceSource === 'default' ? undefined : yamlScalar(v.audience),
-    sfInstanceUrl: yamlScalar(v.endpoint),
-    sfAudienceOverride: override ? yamlScalar(override) : undefined,
-    keyBase64: v.keyBase64,
-  };
-}
-
-/** The credentials every client snippet carries, quoted for its language. */
-function credentialValues(v: ExportValues, quote: (text: string) => string): TemplateValues {
-  return {
-    clientId: quote(requireClientId(v)),
-    username: quote(v.username),
-    keyFile: quote(v.keyPath ?? 'server.key'),
-    keyBase64: v.keyBase64 ? quote(v.keyBase64) : undefined,
-  };
-}
-
-function buildJsforce(v: ExportValues): TemplateValues {
-  return {
-    ...common(v),
-    loginUrl: jsString(v.endpoint),
-    audience: jsString(v.audience),
-    ...credentialValues(v, jsString),
-  };
-}
-
-function buildPython(v: ExportValues): TemplateValues {
-  return {
-    ...common(v),
-    tokenUrl: pyString(tokenUrl(v.endpoint)),
-    audience: pyString(v.audience),
-    ...credentialValues(v, pyString),
+    ...credentials(v),
+    pinnedAudience: v.audienceSource === 'default' ? undefined : v.audience,
+    sfAudienceOverride: sfAudienceOverride(v),
   };
 }
 
@@ -192,35 +154,16 @@ export function simpleSalesforceDomain(v: Pick<ExportValues, 'endpoint' | 'audie
 
 function buildSimpleSalesforce(v: ExportValues): TemplateValues {
   const { domain, exact } = simpleSalesforceDomain(v);
-  return {
-    ...common(v),
-    domain: pyString(domain),
-    domainText: domain,
-    inexact: !exact,
-    ...credentialValues(v, pyString),
-  };
-}
-
-function buildCurl(v: ExportValues): TemplateValues {
-  return {
-    ...common(v),
-    tokenUrl: shellString(tokenUrl(v.endpoint)),
-    audience: shellString(jsonSafe(v.audience, 'audience')),
-    clientId: shellString(jsonSafe(requireClientId(v), 'consumer key')),
-    username: shellString(jsonSafe(v.username, 'username')),
-    keyFile: shellString(v.keyPath ?? 'server.key'),
-    keyBase64: v.keyBase64 ? shellString(v.keyBase64) : undefined,
-  };
+  return { ...credentials(v), domain, inexact: !exact };
 }
 
 /** Where the pre-authorisation goes: a name with a space is a profile ("System Administrator"). */
 function accessFields(v: ExportValues): Record<string, string | boolean | undefined> {
   const access = v.access;
-  const kind = access?.kind;
   return {
     accessKnown: access !== undefined,
-    accessIsProfile: access === undefined || kind === 'profile',
-    accessNames: xmlText(access ? access.names.join(',') : 'System Administrator'),
+    accessIsProfile: access === undefined || access.kind === 'profile',
+    accessNames: access ? access.names.join(',') : 'System Administrator',
     accessNamesText: access ? access.names.join(', ') : 'System Administrator',
   };
 }
@@ -231,14 +174,10 @@ function buildMetadata(v: ExportValues): TemplateValues {
     ...common(v),
     ...accessFields(v),
     appName: v.appName,
-    appLabel: xmlText(v.appName),
-    usernameXml: xmlText(v.username),
-    contactEmail: xmlText(v.contactEmail),
-    contactEmailText: xmlComment(v.contactEmail),
-    certificate: xmlText(v.certPem.trim()),
-    consumerKeyComment: v.clientId ? xmlComment(v.clientId) : undefined,
+    contactEmail: v.contactEmail,
+    certificate: v.certPem.trim(),
+    consumerKey: v.clientId,
     apiVersion: API_VERSION,
-    usernameComment: xmlComment(v.username),
   };
 }
 
@@ -263,7 +202,7 @@ const SPECS: Record<FormatId, FormatSpec> = {
     needs: 'credentials',
     build: buildCi,
   },
-  jsforce: { id: 'jsforce', kind: 'file', template: 'jsforce.mjs', fileName: 'salesforce-jwt.mjs', script: false, needs: 'credentials', build: buildJsforce },
+  jsforce: { id: 'jsforce', kind: 'file', template: 'jsforce.mjs', fileName: 'salesforce-jwt.mjs', script: false, needs: 'credentials', build: credentials },
   'simple-salesforce': {
     id: 'simple-salesforce',
     kind: 'file',
@@ -273,8 +212,8 @@ const SPECS: Record<FormatId, FormatSpec> = {
     needs: 'credentials',
     build: buildSimpleSalesforce,
   },
-  python: { id: 'python', kind: 'file', template: 'python.py', fileName: 'salesforce_jwt_login.py', script: true, needs: 'credentials', build: buildPython },
-  curl: { id: 'curl', kind: 'file', template: 'curl.sh', fileName: 'salesforce-jwt-login.sh', script: true, needs: 'credentials', build: buildCurl },
+  python: { id: 'python', kind: 'file', template: 'python.py', fileName: 'salesforce_jwt_login.py', script: true, needs: 'credentials', build: credentials },
+  curl: { id: 'curl', kind: 'file', template: 'curl.sh', fileName: 'salesforce-jwt-login.sh', script: true, needs: 'credentials', build: credentials },
   'eca-metadata': {
     id: 'eca-metadata',
     kind: 'dir',
@@ -314,5 +253,5 @@ export function fileMode(spec: Pick<FormatSpec, 'script'>, includesKey: boolean)
 export function renderFormat(spec: FormatSpec, values: ExportValues, templates: readonly { path: string; text: string }[]): RenderedFile[] {
   const templateValues = spec.build(values);
   const mode = fileMode(spec, values.keyBase64 !== undefined);
-  return templates.map((t) => ({ path: render(t.path, templateValues), content: render(t.text, templateValues), mode }));
+  return templates.map((t) => ({ path: render(t.path, templateValues, 'token'), content: render(t.text, templateValues), mode }));
 }

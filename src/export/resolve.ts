@@ -5,6 +5,7 @@ import { loadSelectedProfile } from '../core/select-profile.js';
 import { parseCertificate } from '../crypto/pem.js';
 import { UsageError } from '../errors.js';
 import { normalizeLoginUrl } from '../salesforce/login-url.js';
+import { packageVersion } from '../package-root.js';
 import { exists } from '../store/files.js';
 import { readFileFor } from '../store/key-files.js';
 import type { Profile } from '../store/profile.js';
@@ -72,6 +73,7 @@ export async function resolveExportValues(ctx: CommandContext, spec: FormatSpec,
       appName: appNameOf(profile, profile.alias),
       contactEmail: text(profile.contactEmail) ?? contactEmailFor(profile.username, login.sandboxName),
       instanceUrl: profile.lastVerified?.instanceUrl ?? login.url,
+      sfjwtVersion: packageVersion(),
       ...(login.sandboxName ? { sandboxName: login.sandboxName } : {}),
       ...(accessOf(profile) ? { access: accessOf(profile) } : {}),
     };
@@ -109,6 +111,7 @@ export async function resolveExportValues(ctx: CommandContext, spec: FormatSpec,
     appName: appNameOf(profile, creds.alias),
     contactEmail: text(profile?.contactEmail) ?? contactEmailFor(creds.username, login.sandboxName),
     instanceUrl: (sameOrg ? profile?.lastVerified?.instanceUrl : undefined) ?? creds.loginUrl,
+    sfjwtVersion: packageVersion(),
     ...(keyBase64 ? { keyBase64 } : {}),
     ...(login.sandboxName ? { sandboxName: login.sandboxName } : {}),
   };

@@ -36,6 +36,8 @@ export interface ExportValues {
   sandboxName?: string;
   /** Who is pre-authorised; undefined → a placeholder in the metadata. */
   access?: AccessGrant;
+  /** The sfjwt version writing the file (CI exports install exactly this one). */
+  sfjwtVersion: string;
 }
 
 export type AudienceSource = 'verified' | 'fixed' | 'default';

@@ -23,6 +23,7 @@ const production: ExportValues = {
   appName: 'sfjwt_prod',
   contactEmail: 'integration@acme.com',
   instanceUrl: 'https://acme.my.salesforce.com',
+  sfjwtVersion: '1.2.3',
 };
 
 /** Sandbox, Connected App, token at My Domain with aud = test.salesforce.com. */
@@ -41,6 +42,7 @@ const sandbox: ExportValues = {
   appName: 'sfjwt_uat',
   contactEmail: 'integration@acme.com',
   instanceUrl: 'https://acme--uat.sandbox.my.salesforce.com',
+  sfjwtVersion: '1.2.3',
   sandboxName: 'uat',
   access: { kind: 'profile', names: ['Minimum Access - API Only Integrations'] },
 };
@@ -62,6 +64,7 @@ const developer: ExportValues = {
   contactEmail: 'dev@acme.dev',
   instanceUrl: 'https://acme-dev-ed.develop.my.salesforce.com',
   access: { kind: 'permission-set', names: ['JWT_Integration'] },
+  sfjwtVersion: '1.2.3',
 };
 
 const PROFILES = { production, sandbox, developer } as const;
