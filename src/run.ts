@@ -1,6 +1,3 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { isInteractive, useColor, type CommandContext, type CommandHandler, type CommandOutcome, type GlobalOptions } from './command.js';
 import type { Deps } from './deps.js';
 import { CancelledError, CliError, isCliError, type ExitCode } from './errors.js';
@@ -68,18 +65,6 @@ export function printError(ui: Narrator, error: CliError, command: string): void
   }
 }
 
-/** Writes a debug log for an unexpected error and returns its path (the user sees one line). */
-function writeDebugLog(error: unknown, command: string): string | undefined {
-  try {
-    const file = path.join(os.tmpdir(), `sfjwt-debug-${process.pid}-${Date.now()}.log`);
-    const text = `sfjwt ${command}\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`;
-    fs.writeFileSync(file, text, { mode: 0o600 });
-    return file;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Runs a handler and renders its outcome: the one place that turns results and errors into output + exit code. */
 export async function execute<O>(
   command: string,
@@ -98,7 +83,9 @@ export async function execute<O>(
     if (isCliError(caught)) error = caught;
     else if (deps.signal.aborted) error = new CancelledError();
     else {
-      const log = writeDebugLog(caught, command);
+      // The stack goes to a private file; the user sees one line. Loaded only here: rare, off the start-up path.
+      const { writeDebugLog } = await import('./store/debug-log.js');
+      const log = writeDebugLog(`sfjwt ${command}\n${caught instanceof Error ? (caught.stack ?? caught.message) : String(caught)}\n`, deps, deps.now());
       error = new CliError('internal', `unexpected error: ${(caught as Error)?.message ?? String(caught)}`, {
         hint: log ? `details in ${log}; please report it` : 'please report it',
       });

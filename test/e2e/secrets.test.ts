@@ -1,10 +1,9 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { singleAppConfig, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { FORMAT_IDS } from '../../src/export/formats.js';
-import { runCli, type CliRun } from '../helpers/cli.js';
+import { runCli, TEST_CACHE_DIR, type CliRun } from '../helpers/cli.js';
 import { makeKeyFiles, type KeyFiles } from '../helpers/fixtures.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
@@ -102,7 +101,9 @@ describe('no command leaks the key, an assertion or an access token', () => {
     for (const mode of ['--verbose', '--json'] as const) {
       it(`${args.join(' ')} ${mode}`, async () => {
         const tokens: string[] = [];
-        const before = await fs.readdir(os.tmpdir());
+        // Where runCli's XDG_CACHE_HOME puts debug logs (src/store/debug-log.ts).
+        const logDir = path.join(TEST_CACHE_DIR, 'sfjwt', 'logs');
+        const before = await fs.readdir(logDir).catch(() => [] as string[]);
         const out = await runCli([...args, mode], { env: { ...env, SFJWT_LOGIN_URL: emulator.url, SFJWT_KEY_FILE: keys.keyPath } });
         expect([0, 1]).toContain(out.code);
         // Every token the emulator issued during the whole run so far.
@@ -110,7 +111,7 @@ describe('no command leaks the key, an assertion or an access token', () => {
         for (const request of emulator.requests) if (request.form?.assertion) tokens.push(request.form.assertion);
         expectNoSecrets(out, tokens, args.join(' '));
         // No debug log was written (that happens only for unexpected errors).
-        const logs = (await fs.readdir(os.tmpdir())).filter((f) => f.startsWith('sfjwt-debug-') && !before.includes(f));
+        const logs = (await fs.readdir(logDir).catch(() => [] as string[])).filter((f) => !before.includes(f));
         expect(logs).toEqual([]);
       });
     }
