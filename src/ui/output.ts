@@ -1,3 +1,4 @@
+import wrapAnsi from 'wrap-ansi';
 import type { Style } from './style.js';
 import { symbolsFor, type Symbols } from './symbols.js';
 
@@ -33,10 +34,39 @@ export interface NarratorOptions {
   env: Readonly<Record<string, string | undefined>>;
 }
 
+// eslint-disable-next-line no-control-regex
+const SGR = /\x1b\[[0-9;]*m/g;
+/** What continuation lines align under: the indent plus a list marker or status symbol ("a) ", "! ", "✔ ", "1. "). */
+// eslint-disable-next-line no-control-regex
+const HANGING = /^(?:\x1b\[[0-9;]*m)*\s*(?:(?:\x1b\[[0-9;]*m)*(?:[a-z]\)|\d+\.|[!✔✖›☠x-]|!!)(?:\x1b\[[0-9;]*m)* )?/;
+
+/**
+ * Narration wrapped to the terminal's width at spaces (a long URL or path overflows rather than
+ * breaking), continuation lines aligned under the text after the marker.
+ */
+export function wrapToWidth(text: string, columns: number): string {
+  // One column spare: a line exactly as wide as the terminal makes some terminals add a blank line.
+  const width = columns - 1;
+  return text
+    .split('\n')
+    .map((line) => {
+      if (line.replace(SGR, '').length <= width) return line;
+      const prefix = HANGING.exec(line)?.[0] ?? '';
+      const indent = ' '.repeat(prefix.replace(SGR, '').length);
+      const body = wrapAnsi(line.slice(prefix.length), Math.max(20, width - indent.length), { hard: false, trim: true });
+      return body
+        .split('\n')
+        .map((part, i) => (i === 0 ? prefix : indent) + part)
+        .join('\n');
+    })
+    .join('\n');
+}
+
 export function createNarrator(options: NarratorOptions): Narrator {
   const color = options.style;
   const symbols = symbolsFor(options.env);
-  const line = (text: string) => options.stderr.write(`${text}\n`);
+  const columns = options.stderr.isTTY ? options.stderr.columns : undefined;
+  const line = (text: string) => options.stderr.write(`${columns ? wrapToWidth(text, columns) : text}\n`);
   const say = (text: string) => {
     if (!options.quiet) line(text);
   };

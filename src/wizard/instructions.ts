@@ -2,6 +2,7 @@
  * All of the wizard's Salesforce copy, as pure functions of the app kind, paths and URLs
  * (SALESFORCE.md §5.2, §5.3, §6, §8, §10). Tests assert on it; nothing here prints or opens.
  */
+import path from 'node:path';
 import { quickFindText, setupUrl, SETUP_PAGES, type SetupPageId } from '../salesforce/setup-pages.js';
 import type { AppKind, OrgKind } from '../salesforce/types.js';
 import type { ManualStepId } from './context.js';
@@ -81,6 +82,14 @@ export interface InstructionInput {
   contactEmail?: string;
   username: string;
   access?: string;
+  /** The private key (its file name is named in "never upload it"). */
+  keyPath?: string;
+}
+
+/** One thing to do in Setup, and (behind "Show details") why. */
+export interface SetupAction {
+  text: string;
+  why?: string;
 }
 
 export interface ManualInstructions {
@@ -93,8 +102,8 @@ export interface ManualInstructions {
   quickFind: string;
   /** Said before the steps (e.g. when Connected Apps can be created at all). */
   note?: string;
-  /** The numbered steps; each ends with its reason where one is useful. */
-  lines: string[];
+  /** The numbered steps: the fields first; the reasons are shown on request. */
+  lines: SetupAction[];
   warnings: string[];
 }
 
@@ -111,7 +120,7 @@ const PAGES: Record<AppKind, Record<ManualStepId, SetupPageId>> = {
 const WHY = {
   callback: 'required by the form, never used by the JWT bearer flow',
   permitted: 'the JWT flow has no screen where the user could approve the app; with this policy the assignment in the next step is the approval',
-  ip: 'JWT logins always honour the run-as user\'s profile Login IP Ranges: call from inside them, or set IP Relaxation to "Relax IP restrictions"',
+  ip: 'JWT logins always honour the run-as user\'s profile Login IP Ranges, whatever IP Relaxation says: call from an address inside those ranges, or add the server\'s addresses to the profile',
   highAssurance: 'a High Assurance session requirement blocks JWT logins: there is no step where the session could be raised',
   integrationLicence:
     'a permission set on the Salesforce API Integration licence cannot hold app access (the assignment silently does nothing): use the user\'s profile, or a permission set without that licence',
@@ -124,21 +133,26 @@ function accessName(input: InstructionInput): string {
 }
 
 function appInstructions(input: InstructionInput): Pick<ManualInstructions, 'title' | 'note' | 'lines' | 'warnings'> {
-  const scopes = SCOPES.map((s) => `"${s.label}" (${s.why})`);
-  const warnings = [`Upload the certificate ${input.certPath} only. Never upload the private key (server.key): it stays on this machine.`];
+  const scopes: SetupAction = {
+    text: `${input.appKind === 'eca' ? 'OAuth Scopes' : 'Selected OAuth Scopes'}: add ${SCOPES.map((s) => `"${s.label}"`).join(', ')}`,
+    why: SCOPES.map((s) => `${/\(([^)]+)\)$/.exec(s.label)![1]}: ${s.why}`).join('; '),
+  };
+  const keyName = input.keyPath ? path.basename(input.keyPath) : 'server.key';
+  const warnings = [`Upload the certificate ${input.certPath} only. Never upload the private key ${keyName}: it stays on this machine.`];
   const email = input.contactEmail ?? 'your email address';
+  const callback: SetupAction = { text: `Callback URL: ${CALLBACK_URL}`, why: WHY.callback };
   if (input.appKind === 'eca') {
     return {
       title: 'Create the External Client App',
       lines: [
-        'External Client App Manager → New External Client App.',
-        `External Client App Name: ${input.appName}; Contact Email: ${email}; Distribution State: Local (the app lives in this org only, which is all a JWT integration needs).`,
-        'API (Enable OAuth Settings) → tick Enable OAuth.',
-        `Callback URL: ${CALLBACK_URL} (${WHY.callback}).`,
-        `OAuth Scopes: add ${scopes.join('; ')}.`,
-        'Flow Enablement → tick Enable JWT Bearer Flow (it appears once Enable OAuth is ticked).',
-        `Upload Files → choose the certificate: ${input.certPath}`,
-        `Create. (${WHY.propagation}.)`,
+        { text: 'External Client App Manager → New External Client App' },
+        { text: `External Client App Name: ${input.appName}; Contact Email: ${email}; Distribution State: Local`, why: 'the app lives in this org only, which is all a JWT integration needs' },
+        { text: 'API (Enable OAuth Settings) → tick Enable OAuth' },
+        callback,
+        scopes,
+        { text: 'Flow Enablement → tick Enable JWT Bearer Flow', why: 'it appears once Enable OAuth is ticked' },
+        { text: `Upload Files → choose the certificate: ${input.certPath}` },
+        { text: 'Create', why: WHY.propagation },
       ],
       warnings,
     };
@@ -148,55 +162,42 @@ function appInstructions(input: InstructionInput): Pick<ManualInstructions, 'tit
     note:
       "Connected Apps are for orgs that already have one, or where Salesforce Support re-enabled creating them: since Spring '26 new Connected Apps cannot be created in most orgs (choose External Client App instead). To reuse an existing app, open it with App Manager → ▼ → Edit and apply the settings below.",
     lines: [
-      'App Manager → New Connected App (where creation was re-enabled, Setup → External Client Apps → Settings also shows New Connected App).',
-      `Connected App Name: ${input.appName}; Contact Email: ${email}.`,
-      'API (Enable OAuth Settings) → tick Enable OAuth Settings.',
-      `Callback URL: ${CALLBACK_URL} (${WHY.callback}).`,
-      `Tick Use digital signatures → Choose File: ${input.certPath}`,
-      `Selected OAuth Scopes: add ${scopes.join('; ')}.`,
-      `Save → Continue. (${WHY.propagation}.)`,
+      { text: 'App Manager → New Connected App', why: 'where creation was re-enabled, Setup → External Client Apps → Settings also shows New Connected App' },
+      { text: `Connected App Name: ${input.appName}; Contact Email: ${email}` },
+      { text: 'API (Enable OAuth Settings) → tick Enable OAuth Settings' },
+      callback,
+      { text: `Tick Use digital signatures → Choose File: ${input.certPath}` },
+      scopes,
+      { text: 'Save → Continue', why: WHY.propagation },
     ],
     warnings,
   };
 }
 
 function policyInstructions(input: InstructionInput): Pick<ManualInstructions, 'title' | 'lines' | 'warnings'> {
-  const common = [
-    `Permitted Users: Admin approved users are pre-authorized (${WHY.permitted}).`,
-    `IP Relaxation: ${WHY.ip}.`,
-    `Session policies: do not require High Assurance (${WHY.highAssurance}).`,
-    'Save.',
+  const common: SetupAction[] = [
+    { text: 'Permitted Users: Admin approved users are pre-authorized', why: WHY.permitted },
+    { text: 'IP Relaxation: any setting; it does not lift IP restrictions for JWT logins', why: WHY.ip },
+    { text: 'Session policies: do not require High Assurance', why: WHY.highAssurance },
+    { text: 'Save' },
   ];
-  if (input.appKind === 'eca') {
-    return {
-      title: 'Set the app\'s policies',
-      lines: [`External Client App Manager → ${input.appName} → Policies tab → Edit → OAuth Policies.`, ...common],
-      warnings: [],
-    };
-  }
-  return {
-    title: 'Set the app\'s policies',
-    lines: [`Manage Connected Apps → ${input.appName} → Edit Policies.`, ...common],
-    warnings: [],
-  };
+  const open = input.appKind === 'eca' ? `External Client App Manager → ${input.appName} → Policies tab → Edit → OAuth Policies` : `Manage Connected Apps → ${input.appName} → Edit Policies`;
+  return { title: 'Set the app\'s policies', lines: [{ text: open }, ...common], warnings: [] };
 }
 
 function accessInstructions(input: InstructionInput): Pick<ManualInstructions, 'title' | 'lines' | 'warnings'> {
   const who = accessName(input);
   const why = `with "Admin approved users are pre-authorized" only users holding an assigned profile or permission set may log in; anyone else gets "user hasn't approved this consumer"`;
-  const lines =
+  const holds: SetupAction = { text: `Make sure ${input.username} has that profile or permission set, and the API Enabled permission` };
+  const lines: SetupAction[] =
     input.appKind === 'eca'
       ? [
-          `External Client App Manager → ${input.appName} → Policies tab → Edit → select ${who} (${why}).`,
-          'Alternatively: Profiles or Permission Sets → open it → External Client App Access → add the app.',
-          `Make sure ${input.username} has that profile or permission set, and the API Enabled permission.`,
-          'Save.',
+          { text: `External Client App Manager → ${input.appName} → Policies tab → Edit → select ${who}`, why },
+          { text: 'Alternatively: Profiles or Permission Sets → open it → External Client App Access → add the app' },
+          holds,
+          { text: 'Save' },
         ]
-      : [
-          `Manage Connected Apps → ${input.appName} → Manage Profiles or Manage Permission Sets → tick ${who} (${why}).`,
-          `Make sure ${input.username} has that profile or permission set, and the API Enabled permission.`,
-          'Save.',
-        ];
+      : [{ text: `Manage Connected Apps → ${input.appName} → Manage Profiles or Manage Permission Sets → tick ${who}`, why }, holds, { text: 'Save' }];
   return {
     title: 'Give the run-as user access to the app',
     lines,
@@ -205,21 +206,17 @@ function accessInstructions(input: InstructionInput): Pick<ManualInstructions, '
 }
 
 function consumerKeyInstructions(input: InstructionInput): Pick<ManualInstructions, 'title' | 'lines' | 'warnings'> {
-  const lines =
+  const open =
     input.appKind === 'eca'
-      ? [
-          `External Client App Manager → ${input.appName} → Settings tab → OAuth Settings → Consumer Key and Secret.`,
-          'Salesforce emails you a verification code; enter it.',
-          'Copy the Consumer Key (it is the JWT "iss"; it is not a secret).',
-        ]
-      : [
-          `App Manager → ${input.appName} → ▼ → View → Manage Consumer Details.`,
-          'Salesforce emails you a verification code; enter it.',
-          'Copy the Consumer Key (it is the JWT "iss"; it is not a secret).',
-        ];
+      ? `External Client App Manager → ${input.appName} → Settings tab → OAuth Settings → Consumer Key and Secret`
+      : `App Manager → ${input.appName} → ▼ → View → Manage Consumer Details`;
   return {
     title: 'Copy the consumer key',
-    lines,
+    lines: [
+      { text: open },
+      { text: 'Salesforce emails you a verification code; enter it' },
+      { text: 'Copy the Consumer Key', why: 'it is the JWT "iss"; it is not a secret' },
+    ],
     warnings: ['The consumer secret is never needed for the JWT bearer flow: do not paste it anywhere.'],
   };
 }
@@ -250,11 +247,15 @@ export function instructionsFor(step: ManualStepId, input: InstructionInput): Ma
 
 export const MANUAL_STEPS: readonly ManualStepId[] = ['app', 'policies', 'access', 'consumer-key'];
 
-/** Plain lines (no colour) for one step: title, note, numbered steps, warnings, link and fallback. */
-export function renderInstructions(ins: ManualInstructions, number?: number): string[] {
+/**
+ * Plain lines (no colour) for one step: title, note, numbered steps, warnings, link and fallback.
+ * Without `details` the steps are the fields only; with it each carries its reason.
+ */
+export function renderInstructions(ins: ManualInstructions, options: { number?: number; details?: boolean } = {}): string[] {
+  const { number, details = true } = options;
   const out = [`${number !== undefined ? `${number}. ` : ''}${ins.title}`];
   if (ins.note) out.push(`   ${ins.note}`);
-  ins.lines.forEach((line, i) => out.push(`   ${String.fromCharCode(97 + i)}) ${line}`));
+  ins.lines.forEach((line, i) => out.push(`   ${String.fromCharCode(97 + i)}) ${details && line.why ? `${line.text} (${line.why})` : line.text}`));
   for (const warning of ins.warnings) out.push(`   ! ${warning}`);
   out.push(`   Page: ${ins.url ?? SETUP_PAGES[ins.page].title}`);
   out.push(`   If the link does not land there: ${ins.quickFind}`);
@@ -264,7 +265,7 @@ export function renderInstructions(ins: ManualInstructions, number?: number): st
 /** Every manual step as one checklist (non-interactive runs print it once). */
 export function renderChecklist(all: ManualInstructions[]): string[] {
   const out = ['Manual steps in Salesforce Setup (do these once; the consumer key comes from step 4):'];
-  all.forEach((ins, i) => out.push(...renderInstructions(ins, i + 1)));
+  all.forEach((ins, i) => out.push(...renderInstructions(ins, { number: i + 1 })));
   return out;
 }
 

@@ -15,9 +15,10 @@ export async function openPage(ctx: WizardContext, url: string | undefined, agai
   }
 }
 
-export function showInstructions(ctx: WizardContext, ins: ManualInstructions): void {
+/** The fields first; `details` adds the reason behind each (the menu's "Show details"). */
+export function showInstructions(ctx: WizardContext, ins: ManualInstructions, details = false): void {
   const { ui } = ctx.cmd;
-  const [title, ...rest] = renderInstructions(ins);
+  const [title, ...rest] = renderInstructions(ins, { details });
   ui.info('');
   ui.info(ui.color.bold(title!));
   for (const line of rest) {
@@ -49,7 +50,7 @@ export async function manualStep(
   await openPage(ctx, ins.url);
   const choices: { value: Nav; name: string }[] = [
     { value: 'done', name: options.doneLabel ?? 'Done, continue' },
-    { value: 'show', name: 'Show the instructions again' },
+    { value: 'show', name: 'Show details (the reason for each setting)' },
     ...(ins.url && ctx.canOpen ? [{ value: 'open' as const, name: 'Open the page again' }] : []),
     ...(options.canGoBack ? [{ value: 'back' as const, name: 'Go back one step' }] : []),
   ];
@@ -57,7 +58,7 @@ export async function manualStep(
     const choice = await ctx.cmd.deps.prompter.select<Nav>({ id: `${ins.step}-done`, message: `${ins.title}: done?`, choices, default: 'done' });
     if (choice === 'done') return 'next';
     if (choice === 'back') return 'back';
-    if (choice === 'show') showInstructions(ctx, ins);
+    if (choice === 'show') showInstructions(ctx, ins, true);
     if (choice === 'open') await openPage(ctx, ins.url, true);
   }
 }
@@ -73,6 +74,7 @@ export function instructionInput(ctx: WizardContext): InstructionInput {
     ...(a.contactEmail ? { contactEmail: a.contactEmail } : {}),
     username: a.username ?? '<run-as user>',
     ...(a.access ? { access: a.access } : {}),
+    ...(a.keyPath ? { keyPath: a.keyPath } : {}),
   };
 }
 

@@ -36,7 +36,7 @@ describe('External Client App instructions (SALESFORCE.md §5.2)', () => {
     for (const scope of ['(api)', '(refresh_token, offline_access)', '(openid)']) expect(out).toContain(scope);
     expect(out).toContain('Enable JWT Bearer Flow');
     expect(out).toContain(`Upload Files → choose the certificate: ${base.certPath}`);
-    expect(out).toMatch(/Never upload the private key \(server\.key\)/);
+    expect(out).toMatch(/Never upload the private key server\.key: it stays on this machine/);
     expect(out).not.toMatch(/(choose|Choose File)[^\n]*server\.key/);
   });
 
@@ -53,7 +53,9 @@ describe('External Client App instructions (SALESFORCE.md §5.2)', () => {
     const out = text(base, 'policies');
     expect(out).toContain('Policies tab → Edit');
     expect(out).toContain('Permitted Users: Admin approved users are pre-authorized (the JWT flow has no screen');
-    expect(out).toContain('JWT logins always honour the run-as user\'s profile Login IP Ranges');
+    expect(out).toContain('JWT logins always honour the run-as user\'s profile Login IP Ranges, whatever IP Relaxation says');
+    // SALESFORCE.md §15.11: IP Relaxation does not lift them for JWT logins, so it is never offered as the fix.
+    expect(out).not.toMatch(/set IP Relaxation|Relax IP restrictions/);
     expect(out).toContain('do not require High Assurance (a High Assurance session requirement blocks JWT logins');
   });
 
@@ -92,6 +94,32 @@ describe('Connected App instructions (SALESFORCE.md §5.3)', () => {
     expect(instructionsFor('policies', ca).url).toBe('https://acme.my.salesforce-setup.com/lightning/setup/ConnectedApplication/home');
     expect(text(ca, 'access')).toContain('Manage Profiles or Manage Permission Sets');
     expect(text(ca, 'consumer-key')).toContain('View → Manage Consumer Details');
+  });
+});
+
+describe('copy and layout', () => {
+  it('"never upload the private key" names the key file actually used', () => {
+    expect(text({ ...base, keyPath: '/home/me/keys/acme-prod.pem' }, 'app')).toContain('Never upload the private key acme-prod.pem: it stays on this machine.');
+    expect(text({ ...base, appKind: 'connected-app', keyPath: '/k/ci.key' }, 'app')).toContain('Never upload the private key ci.key:');
+  });
+
+  it('fields first: the reasons only with details, and never nested parentheses', () => {
+    for (const appKind of ['eca', 'connected-app'] as const) {
+      for (const step of MANUAL_STEPS) {
+        const ins = instructionsFor(step, { ...base, appKind });
+        const short = renderInstructions(ins, { details: false }).join('\n');
+        const long = renderInstructions(ins, { details: true }).join('\n');
+        for (const line of ins.lines) {
+          expect(short).toContain(line.text);
+          if (line.why) {
+            expect(short).not.toContain(line.why);
+            expect(long).toContain(`${line.text} (${line.why})`);
+          }
+        }
+        for (const l of long.split('\n')) expect(l, l).not.toMatch(/\([^()]*\([^()]*\)[^()]*\)/);
+      }
+    }
+    expect(renderInstructions(instructionsFor('app', base), { details: false }).join('\n')).not.toContain('required by the form');
   });
 });
 
