@@ -45,14 +45,39 @@ const ROUTES: Record<string, Route> = {
   'GET requests': (state) => state.requests,
 };
 
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
+
+/**
+ * Only this machine may drive the emulator: the Host (and Origin, when a browser sends one) must
+ * name a loopback host with the emulator's own port, or a web page could reach the log of signed
+ * assertions through DNS rebinding.
+ */
+function fromLoopback(state: EmulatorState, request: EmulatorRequest): boolean {
+  const port = new URL(state.baseUrl).port;
+  const allowed = new Set(LOOPBACK_HOSTS.map((host) => (port ? `${host}:${port}` : host)));
+  const host = request.headers.host?.toLowerCase();
+  const origin = request.headers.origin?.toLowerCase();
+  if (!host || !allowed.has(host)) return false;
+  return origin === undefined || allowed.has(origin.replace(/^http:\/\//, ''));
+}
+
+/** A browser cannot send application/json cross-origin without a preflight, which we never grant. */
+function isJson(request: EmulatorRequest): boolean {
+  return request.headers['content-type']?.split(';')[0]!.trim().toLowerCase() === 'application/json';
+}
+
 /** Answers a control request, or returns undefined when the path is not a control path. */
 export function handleControl(state: EmulatorState, request: EmulatorRequest, now: Date): EmulatorResponse | undefined {
   if (!request.path.startsWith(CONTROL_PREFIX)) return undefined;
+  if (!fromLoopback(state, request)) {
+    return json(403, { error: `control endpoints answer only requests to 127.0.0.1, localhost or [::1] on port ${new URL(state.baseUrl).port}` });
+  }
   const name = request.path.slice(CONTROL_PREFIX.length).split('?')[0]!;
   const route = ROUTES[`${request.method} ${name}`];
   if (!route) return json(404, { error: 'unknown control', known: Object.keys(ROUTES) });
   let body: unknown = {};
   if (request.method === 'POST') {
+    if (!isJson(request)) return json(415, { error: 'send the body with Content-Type: application/json' });
     try {
       body = JSON.parse(request.body || '{}');
     } catch {

@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 const control = async (name: string, body?: unknown) => {
-  const res = await fetch(`${url}/__emulator/${name}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) });
+  const res = await fetch(`${url}/__emulator/${name}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as any };
 };
 const verify = () =>
