@@ -119,6 +119,19 @@ describe('env', () => {
   });
 });
 
+describe('CI exports', () => {
+  it('run on Node 22, install the sfjwt version that wrote them, and the workflow only reads the repository', () => {
+    const gh = joined('github-actions', production);
+    expect(gh).toMatch(/^ {10}node-version: 22$/m);
+    expect(gh).toContain('npm install --global sfjwt@1.2.3 @salesforce/cli');
+    expect(gh).toMatch(/^permissions:\n {2}contents: read$/m);
+    const gl = joined('gitlab-ci', production);
+    expect(gl).toMatch(/^ {2}image: node:22$/m);
+    expect(gl).toContain('- npm install --global sfjwt@1.2.3 @salesforce/cli');
+    expect(`${gh}${gl}`).not.toMatch(/node(-version: |:)20\b/);
+  });
+});
+
 describe('simple-salesforce', () => {
   it('uses the My Domain without .salesforce.com, or login/test, and warns when the pair cannot be expressed', () => {
     expect(simpleSalesforceDomain(production)).toEqual({ domain: 'acme.my', exact: true });
