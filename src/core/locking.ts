@@ -1,7 +1,16 @@
-import type { CommandHandler } from '../command.js';
-import { readConfig } from '../store/config-store.js';
+import type { CommandContext, CommandHandler } from '../command.js';
+import { openConfigDirWarning, readConfig } from '../store/config-store.js';
+import { tightenOwnDir } from '../store/files.js';
 import { withAliasLock } from '../store/lock.js';
+import { keyDir } from '../store/paths.js';
 import { chosenAlias } from './select-profile.js';
+
+/** Warns (once per command) when the config dir sfjwt is about to write to is open to other users. */
+export async function warnIfConfigDirOpen(ctx: CommandContext): Promise<void> {
+  if (ctx.warnings.some((w) => w.code === 'config-dir-open')) return;
+  const message = await openConfigDirWarning(ctx.configDir);
+  if (message) ctx.warn('config-dir-open', message);
+}
 
 /**
  * Runs a command that changes a profile's files under that profile's lock, so two runs (a rotate and
@@ -14,6 +23,11 @@ export function lockingProfile<O>(handler: CommandHandler<O>, explicitOnly = fal
     if (explicitOnly && explicit === undefined) return handler(options, ctx, args);
     const alias = chosenAlias(ctx, await readConfig(ctx.configDir));
     if (alias === undefined) return handler(options, ctx, args);
-    return withAliasLock(ctx.configDir, alias, () => handler(options, ctx, args));
+    return withAliasLock(ctx.configDir, alias, async () => {
+      await warnIfConfigDirOpen(ctx);
+      // keys/<alias> is sfjwt's own folder: private even if an older version left it open.
+      await tightenOwnDir(keyDir(ctx.configDir, alias));
+      return handler(options, ctx, args);
+    });
   };
 }

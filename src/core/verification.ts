@@ -5,6 +5,7 @@ import { updateConfig } from '../store/config-store.js';
 import { recordVerification } from '../store/profile.js';
 import { formatDuration, verificationProgress } from '../ui/verification.js';
 import { loadKey, type Credentials } from './credentials.js';
+import { warnIfConfigDirOpen } from './locking.js';
 
 const SKEW_WARNING_SECONDS = 30;
 
@@ -115,6 +116,7 @@ export async function rememberSuccess(ctx: CommandContext, creds: Credentials, o
     time: ctx.deps.now(),
   };
   try {
+    await warnIfConfigDirOpen(ctx);
     await updateConfig(ctx.configDir, (config) => {
       const current = config.profiles[profile.alias];
       if (!current) return config;

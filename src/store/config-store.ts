@@ -34,10 +34,9 @@ export async function readConfig(configDir: string): Promise<ConfigDocument> {
   }
 }
 
+/** A config dir sfjwt creates is 0700; one that exists keeps its mode (see openConfigDirWarning). */
 export async function writeConfig(configDir: string, config: ConfigDocument): Promise<void> {
   await ensureDir(configDir);
-  // mkdir's mode does not apply to a dir that already exists; keep it private anyway.
-  await fs.chmod(configDir, 0o700).catch(() => undefined);
   await writeFileAtomic(configFile(configDir), `${JSON.stringify(config, null, 2)}\n`, PRIVATE_FILE_MODE);
 }
 
@@ -53,4 +52,16 @@ export async function updateConfig(
     await writeConfig(configDir, next);
     return next;
   });
+}
+
+/**
+ * Like OpenSSH: the config dir is never re-permissioned (it may be the user's project folder), but
+ * one that other users can read or write is worth a warning. Undefined when it is private or absent.
+ */
+export async function openConfigDirWarning(configDir: string): Promise<string | undefined> {
+  if (process.platform === 'win32') return undefined;
+  const mode = await fs.stat(configDir).then((s) => s.mode & 0o777, () => undefined);
+  if (mode === undefined || (mode & 0o066) === 0) return undefined;
+  const what = mode & 0o022 ? 'change' : 'list';
+  return `${configDir} has mode 0${mode.toString(8)}: other users can ${what} the profiles and keys in it; \`chmod 700 ${configDir}\` keeps it private`;
 }

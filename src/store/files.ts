@@ -72,6 +72,17 @@ export async function removeStaleTempsUnder(root: string): Promise<void> {
 }
 
 /**
+ * Makes a folder sfjwt itself names (keys/<alias>) private again when an older version or a copy
+ * left it open. Only a real folder of this user's: a symlink or someone else's folder is left alone.
+ */
+export async function tightenOwnDir(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const stat = await fs.lstat(dir).catch(() => undefined);
+  if (!stat?.isDirectory() || stat.uid !== process.getuid?.() || (stat.mode & 0o077) === 0) return;
+  await fs.chmod(dir, PRIVATE_DIR_MODE);
+}
+
+/**
  * Temp file (created with the final mode, so a private key is never readable by others, not even
  * for a moment) + fsync + rename: a crash or Ctrl-C leaves the old file or the new one, never half.
  * A temp file left by a writer that was killed is removed by the next successful write.

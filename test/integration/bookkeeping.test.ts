@@ -13,7 +13,7 @@ const fx = useEmulatorFixture({ clientId: CLIENT_ID, username: USER, app: 'eca' 
 /** A config dir holding one profile "p" that logs in to the emulator. */
 async function home(name: string): Promise<string> {
   const dir = path.join(fx.dir, name);
-  await fs.mkdir(dir, { recursive: true });
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   const profile = { loginUrl: fx.emulator.url, username: USER, clientId: CLIENT_ID, keyPath: fx.keys.keyPath, certPath: fx.keys.certPath, orgKind: 'production', appKind: 'eca', createdAt: new Date().toISOString() };
   await fs.writeFile(path.join(dir, 'config.json'), JSON.stringify({ schemaVersion: 1, default: 'p', profiles: { p: profile } }));
   return dir;
@@ -49,6 +49,15 @@ describe('a command that got its token never fails on bookkeeping', () => {
     const out = await runInProcess(['token', '-a', 'p', '--json'], createTestDeps({ env: { SFJWT_HOME: dir } }));
     expect(out.json()).toMatchObject({ ok: true, warnings: [] });
     expect((await readConfig(dir)).profiles.p!.lastVerified).toMatchObject({ instanceUrl: expect.any(String) });
+  });
+
+  it.skipIf(process.platform === 'win32')('a config dir other users can list: recorded all the same, with an OpenSSH-like warning; its mode is kept', async () => {
+    const dir = await home('listable');
+    await fs.chmod(dir, 0o755);
+    const out = await runInProcess(['token', '-a', 'p', '--json'], createTestDeps({ env: { SFJWT_HOME: dir } }));
+    expect(out.json()).toMatchObject({ ok: true, warnings: [{ code: 'config-dir-open', message: expect.stringContaining(`${dir} has mode 0755`) }] });
+    expect((await readConfig(dir)).profiles.p!.lastVerified).toBeDefined();
+    expect((await fs.stat(dir)).mode & 0o777).toBe(0o755);
   });
 });
 
