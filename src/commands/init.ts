@@ -1,5 +1,6 @@
 import type { CommandHandler } from '../command.js';
 import { CancelledError } from '../errors.js';
+import { GoBack } from '../ui/prompter.js';
 import { withAliasLock } from '../store/lock.js';
 import type { InitOptions, WizardContext } from '../wizard/context.js';
 import { cancelMessage, createWizard, resolveAlias, runWizard } from '../wizard/run.js';
@@ -19,7 +20,8 @@ export const run: CommandHandler<InitOptions> = async (options, cmd) => {
     };
     return await (options.dryRun ? wizard() : withAliasLock(cmd.configDir, alias, wizard));
   } catch (error) {
-    if (error instanceof CancelledError || cmd.deps.signal.aborted) throw new CancelledError(cancelMessage(ctx));
+    // Escape where there is nothing to go back to (the alias, resume or retry question) cancels.
+    if (error instanceof CancelledError || error instanceof GoBack || cmd.deps.signal.aborted) throw new CancelledError(cancelMessage(ctx));
     throw error;
   }
 };

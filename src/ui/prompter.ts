@@ -30,6 +30,19 @@ export interface Prompter {
   input(question: InputQuestion): Promise<string>;
   select<T extends string>(question: SelectQuestion<T>): Promise<T>;
   confirm(question: ConfirmQuestion): Promise<boolean>;
+  /**
+   * Between questions, while the CLI works (a propagation wait): keys typed meanwhile are
+   * swallowed instead of echoed onto the spinner line (Ctrl-C still stops). Returns the release.
+   */
+  hold?(): () => void;
+}
+
+/** Escape at a prompt: the user wants the previous question back (the wizard decides which). */
+export class GoBack extends Error {
+  constructor() {
+    super('Escape: back to the previous question');
+    this.name = 'GoBack';
+  }
 }
 
 /** Used when prompting is not allowed: any question is a bug in the caller's resolve logic. */

@@ -63,7 +63,8 @@ export interface WizardContext {
   answers: Answers;
   /** The third layer of resolve(): the saved progress, then the existing profile. */
   stored: Answers;
-  storedFrom: Partial<Record<AnswerId, 'progress' | 'profile'>>;
+  /** 'answer': given earlier in this run (the user went back to that step's instructions). */
+  storedFrom: Partial<Record<AnswerId, 'progress' | 'profile' | 'answer'>>;
   /** Answers of a step the user went back to: offered as prompt defaults. */
   previous: Answers;
   /** Steps finished (this run or, when resuming, an earlier one). */

@@ -17,7 +17,7 @@ export interface ResolveSpec<T> {
   env?: string;
   /** Saved progress or the existing profile. */
   stored?: T;
-  storedFrom?: 'progress' | 'profile';
+  storedFrom?: 'progress' | 'profile' | 'answer';
   /** Used with --yes when there is a safe default. */
   yesDefault?: T;
   /** A documented default that also applies without a prompt (SPEC: "default ..."). */
@@ -125,7 +125,7 @@ export async function resolve<T>(ctx: WizardContext, spec: ResolveSpec<T> & { op
 export async function resolve<T>(ctx: WizardContext, spec: ResolveSpec<T>): Promise<T | undefined> {
   const found = settled(ctx, spec);
   if (found) {
-    if (found.from === 'stored' && ctx.interactive) {
+    if (found.from === 'stored' && ctx.interactive && spec.storedFrom !== 'answer') {
       const shown = spec.show ? spec.show(found.value as T) : String(found.value);
       ctx.cmd.ui.info(ctx.cmd.ui.color.dim(`  ${spec.what}: ${shown} (from the ${spec.storedFrom === 'profile' ? `profile "${ctx.alias}"` : 'saved progress'})`));
     }

@@ -10,7 +10,8 @@ import { configFile, validateAlias } from '../store/paths.js';
 import { upsertProfile, type ConfigDocument, type Profile } from '../store/profile.js';
 import { clearProgress, progressFile, readProgress, writeProgress, type WizardProgress } from '../store/progress.js';
 import { renderAttempts } from '../ui/verification.js';
-import type { AnswerId, Answers, InitOptions, ManualStepId, Step, StepId, WizardContext } from './context.js';
+import { GoBack } from '../ui/prompter.js';
+import type { AnswerId, Answers, InitOptions, ManualStepId, Step, StepId, StepOutcome, WizardContext } from './context.js';
 import { instructionsFor, MANUAL_STEPS, renderChecklist } from './instructions.js';
 import { instructionInput } from './manual.js';
 import { ANSWER, badValue, isMissing, missingValuesError, resolve, validatorFor, type ResolveSpec } from './resolve.js';
@@ -192,23 +193,51 @@ async function saveProgress(ctx: WizardContext): Promise<void> {
   ctx.progressSaved = true;
 }
 
-/** Runs the steps in order; "back" re-runs the previous step with its answers offered as defaults. */
+/** Forgets a step's answers so it asks again, offering them as defaults. */
+function reask(ctx: WizardContext, step: StepId): void {
+  ctx.done.delete(step);
+  for (const id of OWNED[step]) {
+    const value = ctx.answers[id] ?? ctx.stored[id];
+    if (value !== undefined) (ctx.previous as Record<string, unknown>)[id] = value;
+    delete ctx.answers[id];
+    delete ctx.stored[id];
+  }
+}
+
+/**
+ * Runs the steps in order. "Go back one step" (a manual step's menu) lands on the previous step:
+ * the app step keeps its answers and shows its instructions again; a step of questions asks them
+ * again with the answers as defaults. Escape at a prompt (GoBack) asks the current step again when
+ * it has answered something already, else goes back one step.
+ */
 export async function runSteps(ctx: WizardContext, steps: readonly Step[] = STEPS): Promise<void> {
   let index = 0;
   while (index < steps.length) {
     if (ctx.cmd.deps.signal.aborted) throw new CancelledError();
     const step = steps[index]!;
-    const outcome = await step.run(ctx);
-    if (outcome === 'back' && index > 0) {
+    let outcome: StepOutcome | 'again';
+    try {
+      outcome = await step.run(ctx);
+    } catch (error) {
+      if (!(error instanceof GoBack)) throw error;
+      outcome = OWNED[step.id].some((id) => ctx.answers[id] !== undefined) ? 'again' : 'back';
+    }
+    if (outcome === 'again' || (outcome === 'back' && index === 0)) {
+      reask(ctx, step.id);
+      continue;
+    }
+    if (outcome === 'back') {
       index -= 1;
       const previous = steps[index]!;
-      ctx.done.delete(previous.id);
-      for (const id of OWNED[previous.id]) {
-        const value = ctx.answers[id] ?? ctx.stored[id];
-        if (value !== undefined) (ctx.previous as Record<string, unknown>)[id] = value;
-        delete ctx.answers[id];
-        delete ctx.stored[id];
-      }
+      if (previous.id === 'app') {
+        ctx.done.delete('app');
+        for (const id of OWNED.app) {
+          const value = ctx.answers[id];
+          if (value === undefined) continue;
+          (ctx.stored as Record<string, unknown>)[id] = value;
+          ctx.storedFrom[id] = 'answer';
+        }
+      } else reask(ctx, previous.id);
       continue;
     }
     ctx.done.add(step.id);
@@ -354,7 +383,13 @@ export async function runWizard(ctx: WizardContext, config: ConfigDocument): Pro
   for (;;) {
     ctx.verifying = true;
     const creds = credentialsFor(ctx, profile, saved);
-    const outcome = await verifyCredentials(cmd, creds, { waitSeconds });
+    const release = ctx.interactive ? cmd.deps.prompter.hold?.() : undefined;
+    let outcome;
+    try {
+      outcome = await verifyCredentials(cmd, creds, { waitSeconds });
+    } finally {
+      release?.();
+    }
     warnAboutSkew(cmd, outcome.ok ? outcome.result.clockSkewSeconds : outcome.clockSkewSeconds);
     if (outcome.ok) {
       await rememberSuccess(cmd, creds, outcome);

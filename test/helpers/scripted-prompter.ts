@@ -1,12 +1,14 @@
 import { CancelledError } from '../../src/errors.js';
-import type { ConfirmQuestion, InputQuestion, Prompter, SelectQuestion } from '../../src/ui/prompter.js';
+import { GoBack, type ConfirmQuestion, type InputQuestion, type Prompter, type SelectQuestion } from '../../src/ui/prompter.js';
 
 /** Stands for pressing Ctrl-C at this prompt (the real prompter throws CancelledError). */
 export const CTRL_C = Symbol('ctrl-c');
+/** Stands for pressing Escape at this prompt (the real prompter throws GoBack). */
+export const ESC = Symbol('escape');
 /** Stands for pressing Enter on the prompt's default. */
 export const ENTER = Symbol('enter');
 
-export type Answer = string | boolean | typeof CTRL_C | typeof ENTER | ((question: Asked) => Answer | Promise<Answer>);
+export type Answer = string | boolean | typeof CTRL_C | typeof ESC | typeof ENTER | ((question: Asked) => Answer | Promise<Answer>);
 
 export interface Asked {
   id: string;
@@ -22,6 +24,8 @@ export interface ScriptedPrompter extends Prompter {
   readonly asked: Asked[];
   /** Answers a prompt's validate() refused, with its message: the prompt asked again. */
   readonly rejected: { id: string; value: string; message: string }[];
+  /** hold() and its release, in order: the wizard holds the keyboard while it verifies. */
+  readonly holds: ('hold' | 'release')[];
   /** Throws unless every scripted answer was used. */
   assertAllUsed(): void;
 }
@@ -35,6 +39,7 @@ export function scriptedPrompter(script: Record<string, Answer | Answer[]>): Scr
   const queues = new Map<string, Answer[]>(Object.entries(script).map(([id, a]) => [id, Array.isArray(a) ? [...a] : [a]]));
   const asked: Asked[] = [];
   const rejected: ScriptedPrompter['rejected'] = [];
+  const holds: ScriptedPrompter['holds'] = [];
   const next = async (question: Asked): Promise<string | boolean | typeof ENTER> => {
     const queue = queues.get(question.id);
     if (!queue || queue.length === 0) throw new Error(`unexpected prompt "${question.id}": ${question.message}`);
@@ -42,11 +47,17 @@ export function scriptedPrompter(script: Record<string, Answer | Answer[]>): Scr
     // A function answers after doing something (e.g. "uploading" the certificate to the emulator).
     while (typeof answer === 'function') answer = await answer(question);
     if (answer === CTRL_C) throw new CancelledError();
+    if (answer === ESC) throw new GoBack();
     return answer as string | boolean | typeof ENTER;
   };
   return {
     asked,
     rejected,
+    holds,
+    hold() {
+      holds.push('hold');
+      return () => void holds.push('release');
+    },
     async input(q: InputQuestion) {
       const question: Asked = { id: q.id, message: q.message, kind: 'input', ...(q.default !== undefined ? { default: q.default } : {}) };
       asked.push(question);

@@ -4,7 +4,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { singleAppConfig, startEmulator, type RunningEmulator } from '../../../src/emulator/index.js';
 import { makeKeyFiles, type KeyFiles } from '../../helpers/fixtures.js';
-import { CTRL_C, ENTER, type Answer } from '../../helpers/scripted-prompter.js';
+import { CTRL_C, ENTER, ESC, type Answer } from '../../helpers/scripted-prompter.js';
 import { makeTempDir, modeOf } from '../../helpers/temp-dir.js';
 import { listFiles, readJson, runInit } from './harness.js';
 
@@ -214,6 +214,8 @@ describe('the whole wizard with scripted prompts (interactive)', () => {
     const profile = (await readJson(path.join(home, 'config.json'))).profiles.wiz;
     expect(profile).toMatchObject({ username: USER, clientId: CLIENT_ID, appKind: 'eca', lastVerified: { organizationId: expect.any(String) } });
     expect(out.stdout).toContain('Verified: JWT bearer login works.');
+    // The keyboard is held (no echo onto the spinner) during the verification only, and released.
+    expect(out.prompter!.holds).toEqual(['hold', 'release']);
   });
 
   it('Connected App: opens App Manager, then Manage Connected Apps, then App Manager again', async () => {
@@ -232,26 +234,48 @@ describe('the whole wizard with scripted prompts (interactive)', () => {
     expect(out.stderr).toContain(setupPage('ConnectedApplication'));
   });
 
-  it('a manual step can show its instructions again, reopen the page, and go back one step', async () => {
+  it('a manual step can show details, reopen the page, and go back one step: to the app\'s instructions, not its first question', async () => {
     const out = await runInit(['init', '-a', 'nav', '--no-verify'], {
       home,
       answers: answers({
         'app-done': ['show', 'open', 'done', 'done'],
         'policies-done': ['back', 'done'],
-        app: ['eca', 'eca'],
-        appName: [ENTER, 'renamed-app'],
-        contactEmail: [ENTER, ENTER],
       }),
     });
     expect(out.code, out.stderr).toBe(0);
     out.prompter!.assertAllUsed();
     const appPage = setupPage('ManageExternalClientApplication');
     expect(out.opened).toEqual([appPage, appPage]);
-    // Shown first, again on "show", and again after going back.
+    // Shown first (fields only), with details on "show", and again after going back.
     expect(out.stderr.match(/Create the External Client App\n/g)).toHaveLength(3);
-    // Going back re-asks the app step, offering the previous answer as the default.
-    const appNameQuestions = out.prompter!.asked.filter((q) => q.id === 'appName');
-    expect(appNameQuestions.map((q) => q.default)).toEqual(['sfjwt-nav', 'sfjwt-nav']);
+    expect(out.stderr.match(/required by the form, never used by the JWT bearer flow/g)).toHaveLength(1);
+    // "Go back one step" from the policies lands on the app's instructions: no app question again.
+    const ids = out.prompter!.asked.map((q) => q.id);
+    expect(ids.slice(ids.indexOf('app-done'))).toEqual(['app-done', 'app-done', 'app-done', 'policies-done', 'app-done', 'policies-done', 'access', 'access-done', 'consumer-key-done', 'clientId']);
+  });
+
+  it('Escape goes back: to the step\'s earlier question, or to the previous step', async () => {
+    const out = await runInit(['init', '-a', 'esc', '--no-verify'], {
+      home,
+      answers: answers({
+        // Escape at the username asks the org step again (answers offered as defaults).
+        orgKind: ['production', ENTER],
+        loginUrl: [emulator.url, ENTER],
+        username: [ESC, USER],
+        // Escape at the app's "done?" asks the app questions again; Escape at the policies goes back to the app.
+        app: ['eca', ENTER],
+        appName: [ENTER, 'renamed-app'],
+        contactEmail: [ENTER, ENTER],
+        'app-done': [ESC, 'done', 'done'],
+        'policies-done': [ESC, 'done'],
+      }),
+    });
+    expect(out.code, out.stderr).toBe(0);
+    out.prompter!.assertAllUsed();
+    const asked = out.prompter!.asked;
+    expect(asked.filter((q) => q.id === 'loginUrl').map((q) => q.default)).toEqual([undefined, emulator.url]);
+    expect(asked.filter((q) => q.id === 'appName').map((q) => q.default)).toEqual(['sfjwt-esc', 'sfjwt-esc']);
+    expect(asked.map((q) => q.id).slice(-8)).toEqual(['app-done', 'policies-done', 'app-done', 'policies-done', 'access', 'access-done', 'consumer-key-done', 'clientId']);
     expect(out.stderr).toContain('External Client App Manager → renamed-app → Policies tab');
   });
 
