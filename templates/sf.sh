@@ -4,6 +4,18 @@
 # Keep the key file where it is for as long as you use this login: the sf CLI stores the key's
 # path, not the key, and signs a new assertion from it whenever the access token expires
 # (forcedotcom/cli#81). In CI, keep it until the job ends.
+#
+# The audience: sf tries aud = the --instance-url first, then test.salesforce.com, then
+# login.salesforce.com (each its own token endpoint), then the --instance-url with
+# aud = SF_AUDIENCE_URL (default https://login.salesforce.com) (sfdx-core 9.4).
+{{#if sfFirstTry}}
+# This org accepts the first ({{ audience | line }}): sf logs in at once.
+{{/if}}
+{{#if sfGenericTry}}
+# This org accepts aud = {{ audience | line }} ({{ appKindText | line }}): sf gets there after its
+# earlier tries are refused, and behind a firewall that drops packets to the generic hosts each
+# such try costs about 10 s.
+{{/if}}
 {{#if unverified}}
 #
 # Not verified yet: `sfjwt verify` has not seen a token for this profile. This uses the likely
@@ -22,8 +34,8 @@
 {{/if}}
 {{#if audienceOverride}}
 
-# This org accepted aud = {{ audience | line }}, which the sf CLI does not try first with this
-# --instance-url (it starts with aud = the instance URL): SF_AUDIENCE_URL makes it send that one.
+# This org accepts aud = {{ audience | line }}, which sf sends only from SF_AUDIENCE_URL, on its
+# last try (after the three above are refused).
 SF_AUDIENCE_URL={{ audienceOverride | sh }} \
 {{/if}}
 {{#unless audienceOverride}}

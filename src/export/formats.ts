@@ -58,9 +58,23 @@ function label(v: ExportValues): string {
   return v.alias ? `profile "${v.alias}"` : 'the SFJWT_* environment values';
 }
 
-/** The sf CLI tries (instance URL, aud = instance URL) first: any other aud needs SF_AUDIENCE_URL. */
+const isGeneric = (url: string) => sameUrl(url, LOGIN_HOST) || sameUrl(url, TEST_HOST);
+
+/**
+ * `sf org login jwt --instance-url X` tries aud = X, then test.salesforce.com, then
+ * login.salesforce.com, then X with aud = SF_AUDIENCE_URL (default login; sfdx-core 9.4). So the
+ * variable only changes what sf does when the working aud is none of those.
+ */
 export function sfAudienceOverride(v: Pick<ExportValues, 'endpoint' | 'audience'>): string | undefined {
-  return sameUrl(v.endpoint, v.audience) ? undefined : v.audience;
+  return sameUrl(v.endpoint, v.audience) || isGeneric(v.audience) ? undefined : v.audience;
+}
+
+/** How sf reaches the working aud: at once, after refused tries at the generic hosts, or only through SF_AUDIENCE_URL. */
+function sfAudienceRoute(v: ExportValues): Record<string, boolean> {
+  return {
+    sfFirstTry: sameUrl(v.endpoint, v.audience),
+    sfGenericTry: !sameUrl(v.endpoint, v.audience) && isGeneric(v.audience),
+  };
 }
 
 function common(v: ExportValues): Record<string, string | boolean | undefined> {
@@ -108,6 +122,7 @@ function buildSf(v: ExportValues): TemplateValues {
     keyFile,
     keyInEnvOnly: !v.keyBase64 && !v.keyPath,
     audienceOverride: sfAudienceOverride(v),
+    ...sfAudienceRoute(v),
   };
 }
 
@@ -125,6 +140,7 @@ function buildCi(v: ExportValues): TemplateValues {
     ...credentials(v),
     pinnedAudience: v.audienceSource === 'default' ? undefined : v.audience,
     sfAudienceOverride: sfAudienceOverride(v),
+    ...sfAudienceRoute(v),
   };
 }
 

@@ -99,10 +99,22 @@ describe.each(Object.entries(PROFILES))('%s profile', (name, values) => {
 });
 
 describe('sf', () => {
-  it('sets SF_AUDIENCE_URL only when the working aud is not the instance URL', () => {
-    expect(joined('sf', production)).not.toContain('SF_AUDIENCE_URL');
-    expect(joined('sf', sandbox)).toContain('SF_AUDIENCE_URL=https://test.salesforce.com \\\nsf org login jwt');
+  it('sets SF_AUDIENCE_URL only when the working aud is none of the instance URL, test and login (sf tries those itself)', () => {
+    expect(joined('sf', production)).not.toContain('SF_AUDIENCE_URL=');
+    expect(joined('sf', production)).toContain('This org accepts the first (https://acme.my.salesforce.com): sf logs in at once.');
+    const sandboxText = joined('sf', sandbox);
+    expect(sandboxText).not.toContain('SF_AUDIENCE_URL=');
+    expect(sandboxText).toMatch(/then test\.salesforce\.com, then\n# login\.salesforce\.com .*then the --instance-url with\n# aud = SF_AUDIENCE_URL/);
+    expect(sandboxText).toMatch(/accepts aud = https:\/\/test\.salesforce\.com \(Connected App\): sf gets there after its\n# earlier tries are refused.*about 10 s/s);
+    for (const audience of ['https://login.salesforce.com', 'https://test.salesforce.com/']) {
+      expect(sfAudienceOverride({ endpoint: 'https://acme.my.salesforce.com', audience })).toBeUndefined();
+    }
     expect(sfAudienceOverride({ endpoint: 'https://test.salesforce.com', audience: 'https://test.salesforce.com/' })).toBeUndefined();
+    const custom = { ...production, audience: 'https://gs1.salesforce.com' };
+    expect(joined('sf', custom)).toContain('SF_AUDIENCE_URL=https://gs1.salesforce.com \\\nsf org login jwt');
+    expect(joined('github-actions', custom)).toContain('SF_AUDIENCE_URL: https://gs1.salesforce.com');
+    expect(joined('github-actions', sandbox)).not.toContain('SF_AUDIENCE_URL');
+    expect(joined('gitlab-ci', sandbox)).toContain('about 10 s per try');
     const text = joined('sf', production);
     expect(text).toContain('--instance-url https://acme.my.salesforce.com');
     expect(text).toContain('--jwt-key-file /home/dev/.config/sfjwt/keys/prod/server.key');
