@@ -14,10 +14,12 @@ import { makeTempDir, modeOf } from '../helpers/temp-dir.js';
  * handing the generated server.crt to the emulator once the wizard prints its path.
  */
 const USER = 'integration@pty.example';
-const CLIENT_ID = '3MVG9ptyWizardClientId0042';
+/** As long as a key Salesforce generates (85 characters): a shorter one gets "use it anyway?". */
+const CLIENT_ID = `3MVG9ptyWizardClientId_${'0123456789'.repeat(6)}ab`;
 const DOWN = '\x1b[B';
 const ENTER = '\r';
 const CTRL_C = '\x03';
+const ESC = '\x1b';
 const WAIT_MS = 30_000;
 
 // eslint-disable-next-line no-control-regex
@@ -30,8 +32,8 @@ class Terminal {
   readonly exited: Promise<number>;
   private readonly proc: pty.IPty;
 
-  constructor(args: string[], env: Record<string, string>) {
-    this.proc = pty.spawn(process.execPath, [BIN, ...args], { name: 'xterm-256color', cols: 200, rows: 60, cwd: ROOT, env });
+  constructor(args: string[], env: Record<string, string>, cols = 200) {
+    this.proc = pty.spawn(process.execPath, [BIN, ...args], { name: 'xterm-256color', cols, rows: 60, cwd: ROOT, env });
     this.proc.onData((data) => {
       this.raw += data;
       for (const wake of this.waiters.splice(0)) wake();
@@ -46,6 +48,15 @@ class Terminal {
 
   get text(): string {
     return this.raw.replace(ANSI, '');
+  }
+
+  /** Everything the program wrote, escape sequences included. */
+  get output(): string {
+    return this.raw;
+  }
+
+  type(keys: string): void {
+    this.proc.write(keys);
   }
 
   /** Waits until `pattern` appears after the last match; returns the match. Never sleeps blindly. */
@@ -104,10 +115,10 @@ afterAll(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
-function start(home: string, args: string[]): Terminal {
+function start(home: string, args: string[], cols?: number): Terminal {
   // No CI: the wizard is interactive only on a terminal outside CI.
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir, TERM: 'xterm-256color', SFJWT_HOME: home };
-  const terminal = new Terminal(args, env);
+  const terminal = new Terminal(args, env, cols);
   terminals.push(terminal);
   return terminal;
 }
@@ -120,8 +131,8 @@ async function answerOrgAndKey(t: Terminal): Promise<{ certPath: string; fingerp
   await t.answer(/\? My Domain URL/, emulator.url + ENTER);
   await t.answer(/\? Run-as username/, USER + ENTER);
   await t.answer(/\? Key pair/, ENTER);
-  const cert = await t.expect(/Certificate +(\/\S+server\.crt)/);
-  const fingerprint = await t.expect(/SHA-256 +([0-9A-F:]{95})/);
+  const cert = await t.expect(/Certificate\s+(\/\S+server\.crt)/);
+  const fingerprint = await t.expect(/SHA-256\s+([0-9A-F:]{95})/);
   return { certPath: cert[1]!, fingerprint: fingerprint[1]! };
 }
 
@@ -183,7 +194,9 @@ describe('sfjwt init in a real pseudo-terminal', () => {
     expect(await fs.stat(path.join(home, 'config.json')).catch(() => null)).toBeNull();
 
     const second = start(home, ['init', '-a', 'again', '--no-open']);
-    await second.answer(/\? Continue setting up "again" where you stopped/, ENTER);
+    await second.expect(/Saved answers for "again" from an earlier run:/);
+    await second.expect(/run-as username +integration@pty\.example/);
+    await second.answer(/\? Continue with these answers\?/, ENTER);
     await second.expect(/Reusing the key pair generated earlier/);
     const shown = await second.expect(/SHA-256 +([0-9A-F:]{95})/);
     expect(shown[1]).toBe(fingerprint);
@@ -194,5 +207,51 @@ describe('sfjwt init in a real pseudo-terminal', () => {
     expect(new X509Certificate(await fs.readFile(certPath)).fingerprint256.toUpperCase()).toBe(fingerprint);
     const profile = JSON.parse(await fs.readFile(path.join(home, 'config.json'), 'utf8')).profiles.again;
     expect(profile).toMatchObject({ orgKind: 'developer', certPath, lastVerified: { organizationId: expect.any(String) } });
+  }, 120_000);
+
+  it('at 60 columns: instructions wrapped at spaces, details on request, Escape at the policies back to the app\'s instructions', async () => {
+    const home = path.join(dir, 'home-narrow');
+    const t = start(home, ['init', '-a', 'narrow', '--no-open', '--no-verify'], 60);
+    const { certPath } = await answerOrgAndKey(t);
+    await answerAppQuestions(t);
+    await t.expect(/\? Create the External Client App: done\?/);
+    // The block as printed: no line wider than the terminal unless it is one unbreakable word.
+    const block = t.text.slice(t.text.lastIndexOf('Create the External Client App\n'), t.text.lastIndexOf('? Create the External Client App: done?'));
+    for (const line of block.split('\n')) if (line.length > 59) expect(line.trim(), line).not.toContain(' ');
+    expect(block).toContain(certPath);
+    expect(block).not.toContain('required by the form');
+    // "Show details" is the second choice: the reasons appear, still wrapped.
+    t.type(DOWN + ENTER);
+    await t.expect(/required by the form, never used by the JWT\s+bearer\s+flow/);
+    await t.answer(/\? Create the External Client App: done\?/, ENTER);
+    await t.answer(/\? Set the app's policies: done\?/, ESC);
+    // Escape from the policies lands on the app's instructions (not the app-kind question).
+    await t.expect(/\? Create the External Client App: done\?/);
+    expect(t.text.slice(t.text.lastIndexOf("Set the app's policies: done?"))).not.toMatch(/Which kind of app/);
+    t.type(ENTER);
+    await finishManualSteps(t, 'policies');
+    await t.expect(/Saved profile "narrow"/);
+    expect(await t.exited).toBe(0);
+  }, 120_000);
+
+  it('the propagation wait: keys typed meanwhile are not echoed, and no spinner line is left behind', async () => {
+    const home = path.join(dir, 'home-wait');
+    const t = start(home, ['init', '-a', 'wait', '--no-open', '--wait', '60']);
+    const { certPath } = await answerOrgAndKey(t);
+    // The new certificate takes effect 2 s from now: the first try fails and the wizard waits.
+    emulator.replaceCertificate(CLIENT_ID, await fs.readFile(certPath, 'utf8'), { propagationSeconds: 2 });
+    await answerAppQuestions(t);
+    await finishManualSteps(t, 'app');
+    await t.expect(/Retrying in \d+ s/);
+    t.type('zzz' + ENTER);
+    await t.expect(/Verified: JWT bearer login works\./);
+    expect(await t.exited).toBe(0);
+    expect(t.output).not.toContain('zzz');
+    // Each spinner frame is erased (\r + erase line) before anything moves to the next line.
+    const raw = t.output;
+    for (let at = raw.indexOf('Retrying in'); at >= 0; at = raw.indexOf('Retrying in', at + 1)) {
+      const lineEnd = raw.indexOf('\n', at);
+      expect(raw.slice(at, lineEnd)).toContain('\r\x1b[2K');
+    }
   }, 120_000);
 });
