@@ -54,8 +54,17 @@ describe('sfjwt init, non-interactive (built CLI, CI=1)', () => {
     const args = demoArgs().filter((a, i, all) => a !== '--client-id' && all[i - 1] !== '--client-id');
     const out = await runCli(args, { env: { SFJWT_HOME: home } });
     expect(out.code).toBe(2);
-    expect(out.stderr).toMatch(/missing consumer key/);
+    expect(out.stderr).toMatch(/missing value: consumer key/);
     expect(out.stderr).toContain('--client-id');
+    expect(await entries(home)).toEqual([]);
+  });
+
+  it('several missing values are all named in one run, each with its flag', async () => {
+    const home = await newHome();
+    const out = await runCli(['init', '-a', 'bare', '--no-open'], { env: { SFJWT_HOME: home } });
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('missing 4 values: org kind, login URL, run-as username, consumer key');
+    for (const flag of ['--org-kind', '--login-url', '--username', '--client-id']) expect(out.stderr).toContain(flag);
     expect(await entries(home)).toEqual([]);
   });
 
