@@ -144,33 +144,40 @@ function buildCi(v: ExportValues): TemplateValues {
   };
 }
 
+/** `acme.my` for https://acme.my.salesforce.com: what simple-salesforce puts before ".salesforce.com". */
+function salesforcePrefix(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    if (u.protocol !== 'https:' || u.port || (u.pathname !== '/' && u.pathname !== '') || u.search) return undefined;
+    const host = u.hostname.toLowerCase();
+    return host.endsWith('.salesforce.com') ? host.slice(0, -'.salesforce.com'.length) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * simple-salesforce posts to `https://<domain>.salesforce.com/services/oauth2/token` and signs
- * aud = that same URL. So `domain` is `acme.my` for acme.my.salesforce.com, `login`/`test` for
- * the generic hosts, and a pair whose endpoint and aud differ cannot be expressed at all.
+ * simple-salesforce signs aud = `https://<domain>.salesforce.com` and posts to
+ * `https://<instance_url or domain>.salesforce.com/services/oauth2/token` (`instance_url`, a host
+ * prefix such as `acme.my`, since 1.12.6). So `domain` carries the aud, `instance_url` the token
+ * host when it differs, and a host outside salesforce.com (or http, or a port) cannot be expressed.
  */
-export function simpleSalesforceDomain(v: Pick<ExportValues, 'endpoint' | 'audience' | 'loginUrl' | 'orgKind'>): { domain: string; exact: boolean } {
-  const domainOf = (url: string): string | undefined => {
-    try {
-      const u = new URL(url);
-      if (u.protocol !== 'https:' || u.port || (u.pathname !== '/' && u.pathname !== '')) return undefined;
-      const host = u.hostname.toLowerCase();
-      return host.endsWith('.salesforce.com') ? host.slice(0, -'.salesforce.com'.length) : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  const exact = sameUrl(v.endpoint, v.audience) ? domainOf(v.audience) : undefined;
-  if (exact) return { domain: exact, exact: true };
-  // Next best: the generic host for the audience's kind (attempt 3 of the matrix), else the login URL.
-  if (sameUrl(v.audience, TEST_HOST)) return { domain: 'test', exact: false };
-  if (sameUrl(v.audience, LOGIN_HOST)) return { domain: 'login', exact: false };
-  return { domain: domainOf(v.loginUrl) ?? (v.orgKind === 'sandbox' || v.orgKind === 'scratch' ? 'test' : 'login'), exact: false };
+export function simpleSalesforceArgs(v: Pick<ExportValues, 'endpoint' | 'audience'>): { domain: string; instanceUrl?: string } {
+  const domain = salesforcePrefix(v.audience);
+  const token = salesforcePrefix(v.endpoint);
+  if (domain === undefined || token === undefined) {
+    const [what, url] = domain === undefined ? ['audience', v.audience] : ['token endpoint', v.endpoint];
+    throw new UsageError(
+      `simple-salesforce cannot log in to this org: it only reaches https://<name>.salesforce.com, and the ${what} is ${url}`,
+      'use `sfjwt export --format python` (requests + PyJWT), which takes any token endpoint and audience',
+    );
+  }
+  return token === domain ? { domain } : { domain, instanceUrl: token };
 }
 
 function buildSimpleSalesforce(v: ExportValues): TemplateValues {
-  const { domain, exact } = simpleSalesforceDomain(v);
-  return { ...credentials(v), domain, inexact: !exact };
+  const { domain, instanceUrl } = simpleSalesforceArgs(v);
+  return { ...credentials(v), domain, instanceUrl };
 }
 
 /** Where the pre-authorisation goes: a name with a space is a profile ("System Administrator"). */

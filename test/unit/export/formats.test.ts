@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FORMAT_IDS, fileMode, formatSpec, renderFormat, sfAudienceOverride, simpleSalesforceDomain, type FormatId } from '../../../src/export/formats.js';
+import { FORMAT_IDS, fileMode, formatSpec, renderFormat, sfAudienceOverride, simpleSalesforceArgs, type FormatId } from '../../../src/export/formats.js';
 import { readTemplates } from '../../../src/export/templates.js';
 import { appNameFor, contactEmailFor, workingPair, type ExportValues } from '../../../src/export/values.js';
 import { checkXml } from './xml.js';
@@ -145,14 +145,29 @@ describe('CI exports', () => {
 });
 
 describe('simple-salesforce', () => {
-  it('uses the My Domain without .salesforce.com, or login/test, and warns when the pair cannot be expressed', () => {
-    expect(simpleSalesforceDomain(production)).toEqual({ domain: 'acme.my', exact: true });
-    expect(simpleSalesforceDomain(developer)).toEqual({ domain: 'acme-dev-ed.develop.my', exact: true });
-    expect(simpleSalesforceDomain(sandbox)).toEqual({ domain: 'test', exact: false });
-    expect(simpleSalesforceDomain({ ...sandbox, endpoint: 'https://test.salesforce.com' })).toEqual({ domain: 'test', exact: true });
-    expect(joined('simple-salesforce', production)).toContain("domain='acme.my'");
-    expect(joined('simple-salesforce', sandbox)).toContain('Audience caveat');
-    expect(joined('simple-salesforce', production)).not.toContain('Audience caveat');
+  it('domain carries the aud; instance_url (1.12.6+) the token host when it differs', () => {
+    expect(simpleSalesforceArgs(production)).toEqual({ domain: 'acme.my' });
+    expect(simpleSalesforceArgs(developer)).toEqual({ domain: 'acme-dev-ed.develop.my' });
+    expect(simpleSalesforceArgs(sandbox)).toEqual({ domain: 'test', instanceUrl: 'acme--uat.sandbox.my' });
+    expect(simpleSalesforceArgs({ endpoint: 'https://test.salesforce.com', audience: 'https://test.salesforce.com/' })).toEqual({ domain: 'test' });
+    expect(joined('simple-salesforce', production)).toContain("domain='acme.my',\n)");
+    expect(joined('simple-salesforce', production)).toContain('pip install simple-salesforce\n');
+    const text = joined('simple-salesforce', sandbox);
+    expect(text).toContain("domain='test',\n    instance_url='acme--uat.sandbox.my',\n)");
+    expect(text).toContain("pip install 'simple-salesforce>=1.12.6'");
+  });
+
+  it('refuses, naming the host, where the library cannot reach it (outside salesforce.com, http, a port)', () => {
+    for (const [endpoint, audience, named] of [
+      ['https://login.example.com', 'https://login.example.com', 'audience is https://login.example.com'],
+      ['https://acme.my.salesforce.mil', 'https://login.salesforce.com', 'token endpoint is https://acme.my.salesforce.mil'],
+      ['http://127.0.0.1:4321', 'http://127.0.0.1:4321', 'audience is http://127.0.0.1:4321'],
+      ['https://acme.my.salesforce.com:8443', 'https://acme.my.salesforce.com', 'token endpoint is'],
+    ] as const) {
+      expect(() => joined('simple-salesforce', { ...production, endpoint, audience })).toThrow(
+        expect.objectContaining({ exitCode: 2, message: expect.stringContaining(named), hint: expect.stringContaining('--format python') }),
+      );
+    }
   });
 });
 

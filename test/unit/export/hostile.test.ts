@@ -223,9 +223,10 @@ describe('a value that cannot be written safely refuses the export (exit 2)', ()
   };
 
   const plain = () => hostile(() => 'x');
+  const MY_DOMAIN = 'https://acme.my.salesforce.com';
 
   it.each(FORMAT_IDS)('%s: a NUL character anywhere', (id) => {
-    refuses(id, { ...plain(), username: 'a\u0000b', contactEmail: 'a\u0000b' }, /cannot write the (username|contact email) into the export safely: it contains a NUL/);
+    refuses(id, { ...plain(), endpoint: MY_DOMAIN, audience: MY_DOMAIN, username: 'a\u0000b', contactEmail: 'a\u0000b' }, /cannot write the (username|contact email) into the export safely: it contains a NUL/);
   });
 
   it('env: a single quote together with $ (no .env quoting survives sh)', () => {
