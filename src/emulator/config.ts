@@ -121,18 +121,20 @@ export function assertCertificatePem(certPem: string, field: string): void {
   }
 }
 
-function validateApp(value: unknown, index: number): EmulatorAppConfig {
-  const field = `apps[${index}]`;
+/** Validates one app (`field` names it in errors); `certPem` may be absent: an app awaiting its certificate. */
+export function validateApp(value: unknown, field: string): EmulatorAppConfig {
   if (!isObject(value)) fail(field, 'must be an object');
-  const certPem = str(value, 'certPem', field);
-  assertCertificatePem(certPem, `${field}.certPem`);
   const app: EmulatorAppConfig = {
     clientId: str(value, 'clientId', field),
     kind: oneOf<AppKind>(value, 'kind', field, ['eca', 'connected-app']),
-    certPem,
     policy: oneOf<PermittedUsersPolicy>(value, 'policy', field, ['admin', 'self']),
     assignedUsernames: stringList(value, 'assignedUsernames', field, true) ?? [],
   };
+  if (value.certPem !== undefined) {
+    const certPem = str(value, 'certPem', field);
+    assertCertificatePem(certPem, `${field}.certPem`);
+    app.certPem = certPem;
+  }
   const approved = stringList(value, 'approvedUsernames', field, false);
   if (approved !== undefined) app.approvedUsernames = approved;
   if (value.ipRelaxation !== undefined) app.ipRelaxation = oneOf(value, 'ipRelaxation', field, ['enforce', 'bypass'] as const);
@@ -204,7 +206,7 @@ export function loadEmulatorConfig(json: unknown): EmulatorConfig {
   const org = validateOrg(value.org);
   if (!Array.isArray(value.apps)) fail('apps', 'must be an array');
   if (!Array.isArray(value.users)) fail('users', 'must be an array');
-  const apps = value.apps.map((app, i) => validateApp(app, i));
+  const apps = value.apps.map((app, i) => validateApp(app, `apps[${i}]`));
   const users = value.users.map((user, i) => validateUser(user, i));
 
   const clientIds = new Set<string>();

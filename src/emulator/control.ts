@@ -1,5 +1,5 @@
-import { validateSimulation } from './config.js';
-import { approveUser, assignUser, removeApp, replaceCertificate, setOrgActive, setSimulation, setUserActive, updateUser } from './state.js';
+import { validateApp, validateSimulation } from './config.js';
+import { addApp, approveUser, assignUser, removeApp, replaceCertificate, setOrgActive, setSimulation, setUserActive, updateUser } from './state.js';
 import type { EmulatorRequest, EmulatorResponse, EmulatorState } from './types.js';
 
 /**
@@ -40,6 +40,9 @@ const ROUTES: Record<string, Route> = {
     for (const key of ['ipRestricted', 'apiEnabled'] as const) if (body[key] !== undefined) patch[key] = field(body, key, 'boolean');
     updateUser(state, username, patch);
   },
+  // A new app as Setup creates it: an External Client App, admin-approved, no user assigned, and
+  // no certificate unless `certPem` is given (upload one later with POST certificate).
+  'POST app': (state, body, now) => addApp(state, validateApp({ kind: 'eca', policy: 'admin', assignedUsernames: [], ...body }, 'app'), now),
   'POST remove-app': (state, body) => removeApp(state, field(body, 'clientId', 'string')),
   'POST org': (state, body) => setOrgActive(state, field(body, 'active', 'boolean')),
   'GET requests': (state) => state.requests,

@@ -37,7 +37,7 @@ function appState(app: EmulatorAppConfig, visibleAtMs: number): AppState {
       installed: app.installed ?? true,
       scopes: [...(app.scopes ?? DEFAULT_SCOPES)],
     },
-    certs: [{ certPem: app.certPem, visibleAtMs }],
+    certs: app.certPem === undefined ? [] : [{ certPem: app.certPem, visibleAtMs }],
     visibleAtMs,
   };
 }
@@ -67,7 +67,7 @@ export function createEmulatorState(
       organizationType: config.org.organizationType ?? 'Developer Edition',
       namespacePrefix: config.org.namespacePrefix ?? null,
       trialExpirationDate: config.org.trialExpirationDate ?? null,
-      isDevHub: config.org.isDevHub ?? true,
+      isDevHub: config.org.isDevHub ?? false,
     },
     apps: config.apps.map((app) => appState(app, visibleAtMs)),
     users: config.users.map(userState),
@@ -131,10 +131,13 @@ export function replaceCertificate(
   app.certs.push({ certPem, visibleAtMs: now.getTime() + propagationSeconds * 1000 });
 }
 
-/** Creates an app at runtime; it is unknown until the propagation delay has passed. */
+/**
+ * Creates an app at runtime, with or without a certificate (upload one later with
+ * replaceCertificate); it is unknown until the propagation delay has passed.
+ */
 export function addApp(state: EmulatorState, app: EmulatorAppConfig, now: Date): void {
   if (findApp(state, app.clientId)) throw new Error(`emulator: an app with clientId "${app.clientId}" exists already`);
-  assertCertificatePem(app.certPem, 'certPem');
+  if (app.certPem !== undefined) assertCertificatePem(app.certPem, 'certPem');
   state.apps.push(appState(app, now.getTime() + state.simulate.propagationSeconds * 1000));
 }
 

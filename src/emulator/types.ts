@@ -25,8 +25,8 @@ export interface EmulatorOrgConfig {
   /** `Organization.TrialExpirationDate` (ISO); default null. */
   trialExpirationDate?: string | null;
   /**
-   * Default true: `SELECT ... FROM ScratchOrgInfo` answers with no records (the sf CLI then records
-   * the org as a Dev Hub). false: 400 INVALID_TYPE, as a non-Dev-Hub org answers.
+   * Default false: `SELECT ... FROM ScratchOrgInfo` is 400 INVALID_TYPE, as in an org that is not a
+   * Dev Hub. true: no records (the sf CLI then records the org as a Dev Hub).
    */
   isDevHub?: boolean;
 }
@@ -35,8 +35,11 @@ export interface EmulatorAppConfig {
   /** Consumer key; the assertion's `iss`. */
   clientId: string;
   kind: AppKind;
-  /** The uploaded certificate (PEM). A PEM public key is accepted too. */
-  certPem: string;
+  /**
+   * The uploaded certificate (PEM); a PEM public key is accepted too. Absent: an app created before
+   * its certificate is uploaded (every login is `invalid assertion` until then).
+   */
+  certPem?: string;
   /** `admin`: "Admin approved users are pre-authorized"; `self`: "All users may self-authorize". */
   policy: PermittedUsersPolicy;
   /** Admin-approved policy: users whose profile or permission set is assigned to the app. */

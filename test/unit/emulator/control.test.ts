@@ -1,9 +1,10 @@
 /** The /__emulator/ control endpoints over real HTTP: only this machine's own requests drive them. */
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JWT_BEARER_GRANT } from '../../../src/crypto/assertion.js';
 import { singleAppConfig } from '../../../src/emulator/config.js';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator/server.js';
-import { makeKeyPair } from './fixtures.js';
+import { assertion, makeKeyPair } from './fixtures.js';
 
 let emulator: RunningEmulator;
 
@@ -51,5 +52,32 @@ describe('/__emulator/ control endpoints', () => {
     }
     expect(await simulate({ host: own(), 'content-type': 'application/json', origin: 'http://evil.example' })).toMatchObject({ status: 403 });
     expect(await request('GET', 'requests', { host: own(), origin: 'null' })).toMatchObject({ status: 403 });
+  });
+});
+
+describe('POST /__emulator/app: create the app first, upload the certificate later', () => {
+  it('an app with no certificate is refused (invalid assertion) until POST certificate, then logs in', async () => {
+    const keys = makeKeyPair();
+    const json = { host: own(), 'content-type': 'application/json' };
+    const post = (name: string, body: unknown) => request('POST', name, json, JSON.stringify(body));
+    expect(await post('app', { clientId: '3MVG9_later', assignedUsernames: ['ci@acme.com'] })).toMatchObject({ status: 200 });
+    expect(await post('app', { clientId: '3MVG9_later' })).toMatchObject({ status: 400, body: { error: expect.stringMatching(/exists already/) } });
+    expect(await post('app', { clientId: '3MVG9_bad', certPem: 'nope' })).toMatchObject({ status: 400, body: { error: expect.stringMatching(/certPem/) } });
+    expect(await post('app', { kind: 'eca' })).toMatchObject({ status: 400, body: { error: expect.stringMatching(/clientId/) } });
+
+    const login = async () => {
+      const response = await fetch(`${emulator.url}/services/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: JWT_BEARER_GRANT,
+          assertion: assertion(keys.privateKey, { clientId: '3MVG9_later', username: 'ci@acme.com', aud: emulator.url, now: new Date() }),
+        }).toString(),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, string> };
+    };
+    expect(await login()).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: 'invalid assertion' } });
+    expect(await post('certificate', { clientId: '3MVG9_later', certPem: keys.publicPem, propagationSeconds: 0 })).toMatchObject({ status: 200 });
+    expect(await login()).toMatchObject({ status: 200, body: { access_token: expect.any(String) } });
   });
 });

@@ -209,8 +209,8 @@ describe('SOQL queries', () => {
     });
   });
 
-  it("answers the sf CLI's own queries, double slash and field case included", () => {
-    const { state, token } = setup();
+  it("answers the sf CLI's own queries, double slash and field case included (a Dev Hub)", () => {
+    const { state, token } = setup((c) => (c.org.isDevHub = true));
     const ns = send(state, get('//services/data/v51.0/query?q=Select%20Namespaceprefix%20FROM%20Organization', token));
     expect(body(ns)).toMatchObject({ totalSize: 1, records: [{ NamespacePrefix: null }] });
     const hub = send(state, get('//services/data/v51.0/query?q=SELECT%20Id%20FROM%20ScratchOrgInfo%20limit%201', token));
@@ -224,8 +224,8 @@ describe('SOQL queries', () => {
     expect(body(sbx)).toEqual({ size: 0, totalSize: 0, done: true, queryLocator: null, entityTypeName: null, records: [] });
   });
 
-  it('ScratchOrgInfo is INVALID_TYPE in an org that is not a Dev Hub', () => {
-    const { state, token } = setup((c) => (c.org.isDevHub = false));
+  it('ScratchOrgInfo is INVALID_TYPE in an org that is not a Dev Hub, which is the default (sf org list shows no DevHub)', () => {
+    const { state, token } = setup();
     const response = send(state, get(q('SELECT Id FROM ScratchOrgInfo limit 1'), token));
     expect(response.status).toBe(400);
     expect(body<Array<{ errorCode: string }>>(response)[0]?.errorCode).toBe('INVALID_TYPE');

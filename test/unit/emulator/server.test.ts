@@ -72,8 +72,10 @@ describe('startEmulator over HTTP', () => {
     expect(response.status).toBe(200);
     const { access_token: accessToken } = (await response.json()) as { access_token: string };
     const auth = { authorization: `Bearer ${accessToken}` };
+    // Not a Dev Hub (the default): sf reads INVALID_TYPE as "not a Dev Hub" and carries on.
     const hub = await fetch(`${emulator.url}//services/data/v51.0/query?q=SELECT%20Id%20FROM%20ScratchOrgInfo%20limit%201`, { headers: auth });
-    expect(hub.status).toBe(200);
+    expect(hub.status).toBe(400);
+    expect(((await hub.json()) as { errorCode: string }[])[0]?.errorCode).toBe('INVALID_TYPE');
     const ns = await fetch(`${emulator.url}//services/data/v51.0/query?q=Select%20Namespaceprefix%20FROM%20Organization`, { headers: auth });
     expect(((await ns.json()) as { records: unknown[] }).records).toHaveLength(1);
   });
