@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,13 +39,54 @@ function runChild(args: string[], env: NodeJS.ProcessEnv, signal: AbortSignal): 
   });
 }
 
+/** Whether an executable `name` is on the user's PATH. */
+export type PathLookup = (name: string) => Promise<boolean>;
+
+/**
+ * Looks through PATH as the user's shell would. Folders ending in node_modules/.bin are skipped:
+ * npm and npx put them on PATH for the run only, so a command found there is not one the user can type.
+ */
+export function pathLookup(env: Readonly<Record<string, string | undefined>>, platform: NodeJS.Platform): PathLookup {
+  const dirs = (env.PATH ?? env.Path ?? '').split(path.delimiter).filter((d) => d && !/[\\/]node_modules[\\/]\.bin[\\/]?$/.test(d));
+  const suffixes = platform === 'win32' ? (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';') : [''];
+  return async (name) => {
+    for (const dir of dirs) {
+      for (const suffix of suffixes) {
+        try {
+          const file = path.join(dir, name + suffix);
+          if ((await fs.stat(file)).isFile()) {
+            await fs.access(file, fsConstants.X_OK);
+            return true;
+          }
+        } catch {
+          // not here
+        }
+      }
+    }
+    return false;
+  };
+}
+
+/** How the user types sfjwt: `sfjwt` when it is installed on PATH, else `npx sfjwt` (a clone, `npm run demo`). */
+export async function sfjwtCommand(lookup: PathLookup): Promise<string> {
+  return (await lookup('sfjwt')) ? 'sfjwt' : 'npx sfjwt';
+}
+
+/** The children print `sfjwt …` commands (e.g. doctor's "Next: `sfjwt export …`"): show them as the user types them. */
+export function asTyped(text: string, cli: string): string {
+  return cli === 'sfjwt' ? text : text.replace(/`sfjwt /g, `\`${cli} `);
+}
+
 function indent(text: string, ui: CommandContext['ui']): void {
   for (const line of text.trimEnd().split('\n')) if (line.trim()) ui.info(`    ${ui.color.dim(line)}`);
 }
 
 /** The whole flow, offline: each step is the real CLI, run as a user would type it. */
-export const run: CommandHandler<{ keep: boolean }> = async (options, ctx) => {
+export const run: CommandHandler<{ keep: boolean }> = (options, ctx) => runDemo(options, ctx, pathLookup(ctx.deps.env, ctx.deps.platform));
+
+export async function runDemo(options: { keep: boolean }, ctx: CommandContext, lookup: PathLookup): ReturnType<CommandHandler<{ keep: boolean }>> {
   const { ui } = ctx;
+  const cli = await sfjwtCommand(lookup);
   const started = performance.now();
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'sfjwt-demo-'));
   const home = path.join(work, 'home');
@@ -63,7 +105,7 @@ export const run: CommandHandler<{ keep: boolean }> = async (options, ctx) => {
   let emulator: RunningEmulator | undefined;
 
   const runStep = async (step: DemoStep): Promise<void> => {
-    const shown = `sfjwt ${step.args.join(' ')}`;
+    const shown = `${cli} ${step.args.join(' ')}`;
     ui.info('');
     ui.info(`${ui.color.bold(step.title)}`);
     ui.info(`  ${ui.color.cyan('$')} ${shown}`);
@@ -72,7 +114,7 @@ export const run: CommandHandler<{ keep: boolean }> = async (options, ctx) => {
     const ms = Math.round(performance.now() - t0);
     const ok = child.code === 0;
     reports.push({ title: step.title, command: shown, ok, exitCode: child.code, ms });
-    const out = step.show ? step.show(child.stdout).join('\n') : child.stdout;
+    const out = asTyped(step.show ? step.show(child.stdout).join('\n') : child.stdout, cli);
     indent(out, ui);
     if (!ok || ctx.globals.verbose) indent(child.stderr, ui);
     if (ok) ui.success(`${step.title} ${ui.color.dim(`(${ms} ms)`)}`);
@@ -113,12 +155,10 @@ export const run: CommandHandler<{ keep: boolean }> = async (options, ctx) => {
   const total = Math.round(performance.now() - started);
   ui.info('');
   ui.success(ui.color.bold(`All ${reports.length} steps passed in ${(total / 1000).toFixed(1)} s.`));
-  ui.info(`  Next, with your own org: ${ui.color.cyan('sfjwt init')}  (or see README.md for CI flags)`);
-  return {
-    result: { steps: reports, elapsedMs: total, kept: options.keep ? work : null },
-    human: reports.map((r) => `${r.ok ? 'ok' : 'FAILED'}  ${String(r.ms).padStart(5)} ms  ${r.title}`).join('\n'),
-  };
-};
+  ui.info(`  Next, with your own org: ${ui.color.cyan(`${cli} init`)}  (or see README.md for CI flags)`);
+  // The steps were narrated one by one above; stdout stays empty (--json carries them as data).
+  return { result: { steps: reports, elapsedMs: total, kept: options.keep ? work : null } };
+}
 
 /** The steps after the emulator is up: what a user types, against the emulator instead of an org. */
 function demoSteps(credentials: string[]): DemoStep[] {
