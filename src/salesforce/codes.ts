@@ -44,10 +44,23 @@ export const LOCAL_CODES = [
 
 export const USAGE_CODES = ['usage'] as const;
 
+/** With an admin session (SPEC §11): the org's own records, the session and the metadata deploy. */
+export const ADMIN_CODES = [
+  'admin-session',
+  'deploy-failed',
+  'org-app-missing',
+  'org-certificate-mismatch',
+  'org-policy',
+  'org-access-missing',
+  'org-user-inactive',
+  'org-api-disabled',
+] as const;
+
 export type TokenCode = (typeof TOKEN_CODES)[number];
 export type TransportCode = (typeof TRANSPORT_CODES)[number];
 export type LocalCode = (typeof LOCAL_CODES)[number];
-export type FindingCode = TokenCode | TransportCode | (typeof AFTER_TOKEN_CODES)[number] | LocalCode | 'usage';
+export type AdminCode = (typeof ADMIN_CODES)[number];
+export type FindingCode = TokenCode | TransportCode | (typeof AFTER_TOKEN_CODES)[number] | LocalCode | 'usage' | AdminCode;
 
 export const ALL_CODES: readonly FindingCode[] = [
   ...TOKEN_CODES,
@@ -55,6 +68,7 @@ export const ALL_CODES: readonly FindingCode[] = [
   ...AFTER_TOKEN_CODES,
   ...LOCAL_CODES,
   ...USAGE_CODES,
+  ...ADMIN_CODES,
 ];
 
 export function isFindingCode(value: string): value is FindingCode {

@@ -1,0 +1,190 @@
+/**
+ * The External Client App a zero-click `init` deploys (SALESFORCE.md §16): the five ECA
+ * components, a permission set the policy names, package.xml, and the zip. Pure: no I/O; the
+ * clock and randomness come in as arguments.
+ */
+import { strToU8, zipSync } from 'fflate';
+import { UsageError, quoteInput } from '../errors.js';
+import { FILTERS } from '../export/escape.js';
+import { API_VERSION } from '../salesforce/api-version.js';
+
+const NS = 'http://soap.sforce.com/2006/04/metadata';
+const escape = FILTERS.xml!;
+
+export interface EcaInput {
+  /** API name (fullName) of the app: letters, digits and single underscores. */
+  appName: string;
+  /** What Setup shows; defaults to appName. */
+  label?: string;
+  contactEmail: string;
+  /** Run-as username, for the description. */
+  username: string;
+  certificatePem: string;
+  consumerKey: string;
+  /** API name of the permission set the policy names (and the user is assigned). */
+  permissionSet: string;
+  apiVersion?: string;
+}
+
+export interface MetadataComponent {
+  type: string;
+  fullName: string;
+  /** Path inside the zip, e.g. `externalClientApps/X.eca`. */
+  path: string;
+  content: string;
+}
+
+/** The five ECA types and the permission set: folder and suffix in a Metadata API zip (§16.1). */
+export const COMPONENT_TYPES = {
+  ExternalClientApplication: { folder: 'externalClientApps', suffix: 'eca' },
+  ExtlClntAppOauthSettings: { folder: 'extlClntAppOauthSettings', suffix: 'ecaOauth' },
+  ExtlClntAppGlobalOauthSettings: { folder: 'extlClntAppGlobalOauthSets', suffix: 'ecaGlblOauth' },
+  ExtlClntAppOauthConfigurablePolicies: { folder: 'extlClntAppOauthPolicies', suffix: 'ecaOauthPlcy' },
+  ExtlClntAppConfigurablePolicies: { folder: 'extlClntAppPolicies', suffix: 'ecaPlcy' },
+  PermissionSet: { folder: 'permissionsets', suffix: 'permissionset' },
+} as const;
+export type ComponentType = keyof typeof COMPONENT_TYPES;
+
+/**
+ * An API name from free text (an alias, an app name): other characters become `_`, runs of `_`
+ * collapse, it starts with a letter and ends without `_`, at most 80 characters (Salesforce's rules).
+ */
+export function apiName(text: string): string {
+  let name = text.replace(/[^A-Za-z0-9]+/g, '_').replace(/_+/g, '_').replace(/^[_0-9]+/, '').slice(0, 80).replace(/_+$/, '');
+  if (name === '') name = 'sfjwt';
+  return name;
+}
+
+export function permissionSetName(alias: string): string {
+  return apiName(`sfjwt_${alias}`);
+}
+
+/** Checks a given API name rather than silently changing what the user typed. */
+export function parseApiName(raw: string, source: string): string {
+  const value = raw.trim();
+  if (!/^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*$/.test(value) || value.endsWith('_') || value.length > 80) {
+    throw new UsageError(
+      `invalid app name ${quoteInput(raw)} (${source}): a deployed app's API name has letters, digits and single underscores, starts with a letter, at most 80 characters`,
+      `e.g. ${apiName(value)}`,
+    );
+  }
+  return value;
+}
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+/** Salesforce's generated consumer keys are 85 characters. */
+export const CONSUMER_KEY_LENGTH = 85;
+
+/**
+ * A consumer key chosen by sfjwt (§16.2: the deployer may choose it, so it never has to be read
+ * back): letters and digits, which are URL-safe and pass every consumer-key check. Rejection
+ * sampling keeps each character uniform.
+ */
+export function chooseConsumerKey(random: (bytes: number) => Uint8Array): string {
+  let key = '';
+  while (key.length < CONSUMER_KEY_LENGTH) {
+    for (const byte of random(CONSUMER_KEY_LENGTH)) {
+      if (byte < 248 && key.length < CONSUMER_KEY_LENGTH) key += ALPHABET[byte % 62];
+    }
+  }
+  return key;
+}
+
+function element(name: string, value: string | boolean): string {
+  return `    <${name}>${typeof value === 'boolean' ? String(value) : escape(value)}</${name}>`;
+}
+
+function document(root: string, fields: [string, string | boolean][]): string {
+  return ['<?xml version="1.0" encoding="UTF-8"?>', `<${root} xmlns="${NS}">`, ...fields.map(([n, v]) => element(n, v)), `</${root}>`, ''].join('\n');
+}
+
+function component(type: ComponentType, fullName: string, fields: [string, string | boolean][]): MetadataComponent {
+  const { folder, suffix } = COMPONENT_TYPES[type];
+  return { type, fullName, path: `${folder}/${fullName}.${suffix}`, content: document(type, fields) };
+}
+
+/** The six components, in deploy order; member names as sfdx-hardis renders them (§16.1). */
+export function ecaComponents(input: EcaInput): MetadataComponent[] {
+  const app = input.appName;
+  const cert = input.certificatePem.trim();
+  return [
+    component('PermissionSet', input.permissionSet, [
+      ['description', `Grants ${input.username} the JWT bearer login through the External Client App ${app} (created by sfjwt).`],
+      ['hasActivationRequired', false],
+      ['label', input.permissionSet],
+    ]),
+    component('ExternalClientApplication', app, [
+      ['contactEmail', input.contactEmail],
+      ['description', `JWT bearer integration for ${input.username} (created by sfjwt)`],
+      ['distributionState', 'Local'],
+      ['isProtected', false],
+      ['label', input.label ?? app],
+    ]),
+    component('ExtlClntAppOauthSettings', `${app}OAuthSettings`, [
+      ['commaSeparatedOauthScopes', 'Api, RefreshToken, OpenID'],
+      ['externalClientApplication', app],
+      ['label', `${app}OAuthSettings`],
+    ]),
+    // The certificate enables the JWT bearer flow (API 60+); every other flow stays off, and
+    // isNamedUserJwtEnabled stays false: JWT-format access tokens break SOAP calls (§16.2).
+    component('ExtlClntAppGlobalOauthSettings', `${app}GlblOAuth`, [
+      ['callbackUrl', 'http://localhost:1717/OauthRedirect'],
+      ['certificate', cert],
+      ['consumerKey', input.consumerKey],
+      ['externalClientApplication', app],
+      ['isClientCredentialsFlowEnabled', false],
+      ['isCodeCredFlowEnabled', false],
+      ['isConsumerSecretOptional', false],
+      ['isDeviceFlowEnabled', false],
+      ['isNamedUserJwtEnabled', false],
+      ['isPkceRequired', true],
+      ['isTokenExchangeEnabled', false],
+      ['label', `${app}GlblOAuth`],
+      ['shouldRotateConsumerKey', false],
+      ['shouldRotateConsumerSecret', false],
+    ]),
+    component('ExtlClntAppOauthConfigurablePolicies', `${app}OAuthSettings_defaultPolicy`, [
+      ['commaSeparatedPermissionSet', input.permissionSet],
+      ['externalClientApplication', app],
+      ['ipRelaxationPolicyType', 'Enforce'],
+      ['isClientCredentialsFlowEnabled', false],
+      ['isTokenExchangeFlowEnabled', false],
+      ['label', `${app}OAuthSettings_defaultPolicy`],
+      ['permittedUsersPolicyType', 'AdminApprovedPreAuthorized'],
+      ['refreshTokenPolicyType', 'Infinite'],
+      ['requiredSessionLevel', 'STANDARD'],
+    ]),
+    component('ExtlClntAppConfigurablePolicies', `${app}_defaultPolicy`, [
+      ['externalClientApplication', app],
+      ['isEnabled', true],
+      ['isOauthPluginEnabled', true],
+      ['label', `${app}_defaultPolicy`],
+    ]),
+  ];
+}
+
+export function packageXml(components: MetadataComponent[], apiVersion = API_VERSION): string {
+  const types = new Map<string, string[]>();
+  for (const c of components) types.set(c.type, [...(types.get(c.type) ?? []), c.fullName]);
+  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<Package xmlns="${NS}">`];
+  for (const [name, members] of types) {
+    lines.push('    <types>', ...members.map((m) => `        <members>${escape(m)}</members>`), `        <name>${name}</name>`, '    </types>');
+  }
+  lines.push(`    <version>${escape(apiVersion)}</version>`, '</Package>', '');
+  return lines.join('\n');
+}
+
+export interface EcaPackage {
+  components: MetadataComponent[];
+  /** Every file of the zip, package.xml first. */
+  files: { path: string; content: string }[];
+  zip: Uint8Array;
+}
+
+/** The deployable zip; `mtime` makes it byte-for-byte reproducible. */
+export function ecaPackage(input: EcaInput, mtime: Date): EcaPackage {
+  const components = ecaComponents(input);
+  const files = [{ path: 'package.xml', content: packageXml(components, input.apiVersion) }, ...components.map(({ path, content }) => ({ path, content }))];
+  const zip = zipSync(Object.fromEntries(files.map((f) => [f.path, strToU8(f.content)])), { mtime });
+  return { components, files, zip };
+}
