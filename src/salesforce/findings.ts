@@ -526,6 +526,77 @@ const CATALOGUE: Record<FindingCode, CatalogueEntry> = {
     fixes: ['Run the command with --help to see its options.'],
     retryable: false,
   },
+
+  // ---- admin session and the org's own records (SPEC §11) ----------------------------------
+  'admin-session': {
+    title: 'The admin session is missing, expired or lacks a permission',
+    causes: [
+      'The Salesforce CLI login (--admin-org) expired or was logged out, or SFJWT_ADMIN_ACCESS_TOKEN is stale.',
+      'The admin user lacks "Modify Metadata Through Metadata API Functions", "Customize Application" or "Manage Users" (needed to deploy the app and assign the permission set).',
+    ],
+    fixes: [
+      'Log in again: `sf org login web -o <alias>`, then rerun with --admin-org <alias>.',
+      'Use a System Administrator, or give the admin user the missing permission through a permission set.',
+    ],
+    setupPage: 'users',
+    retryable: false,
+  },
+  'deploy-failed': {
+    title: 'Salesforce refused the External Client App deployment',
+    causes: [
+      'A component was rejected (its problem is named in the message).',
+      'External Client Apps are not enabled in the org (External Client App Settings).',
+      'The consumer key is taken by another app, or an existing app of that name holds a different one.',
+    ],
+    fixes: [
+      'Fix the named component and rerun; nothing was changed (the deploy rolls back).',
+      'Turn on External Client Apps: {page:eca-settings}.',
+    ],
+    setupPage: 'eca-settings',
+    retryable: false,
+  },
+  'org-app-missing': {
+    title: "The org's records show no enabled External Client App for this consumer key",
+    causes: ['The app was deleted, renamed or never deployed, or it is disabled.'],
+    fixes: ['Deploy it again: `sfjwt init --admin-org <alias>`, or check {page:eca-manager}.'],
+    setupPage: 'eca-manager',
+    retryable: false,
+  },
+  'org-certificate-mismatch': {
+    title: "The certificate the app holds is not the local one (Salesforce's own record)",
+    causes: ['Another certificate was uploaded to the app, or the local key was regenerated.'],
+    fixes: ['Deploy the local certificate: `sfjwt cert renew --admin-org <alias>`, or upload it in {page:eca-manager}.'],
+    setupPage: 'eca-manager',
+    retryable: false,
+  },
+  'org-policy': {
+    title: 'The app\'s OAuth policy does not allow JWT logins for pre-authorized users',
+    causes: ['Permitted Users is "All users may self-authorize", or the session level is High Assurance.'],
+    fixes: ['Set Permitted Users to "Admin approved users are pre-authorized" in {page:eca-manager}, or rerun `sfjwt init --admin-org <alias>`.'],
+    setupPage: 'eca-manager',
+    retryable: false,
+  },
+  'org-access-missing': {
+    title: 'The run-as user holds no profile or permission set the app\'s policy names',
+    causes: ['The permission set was never assigned to the user, or the assignment was removed.'],
+    fixes: ['Assign the permission set to the user in {page:permission-sets}, or rerun `sfjwt init --admin-org <alias>`.'],
+    setupPage: 'permission-sets',
+    retryable: false,
+  },
+  'org-user-inactive': {
+    title: 'The run-as user is inactive or does not exist (Salesforce\'s own record)',
+    causes: ['The user was deactivated, or the username is misspelt or belongs to another org.'],
+    fixes: ['Activate the user in {page:users}, or pass the right --username.'],
+    setupPage: 'users',
+    retryable: false,
+  },
+  'org-api-disabled': {
+    title: 'The run-as user has no "API Enabled" permission',
+    causes: ['Neither the user\'s profile nor any assigned permission set grants API Enabled.'],
+    fixes: ['Grant "API Enabled" through the profile or a permission set in {page:permission-sets}.'],
+    setupPage: 'permission-sets',
+    retryable: false,
+  },
 };
 
 const APP_LABEL: Record<AppKind, string> = { eca: 'External Client App', 'connected-app': 'Connected App' };
