@@ -9,7 +9,7 @@ export class UnsafeValue extends Error {}
 
 export type Filter = (value: string) => string;
 
-/** Characters a shell word, a dotenv value and a plain YAML scalar all take bare. */
+/** Characters a shell word and a dotenv value take bare. */
 const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
 /** C0 and C1 controls, DEL and the Unicode line and paragraph separators. */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
