@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import fs from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import type { CommandContext, CommandHandler, CommandOutcome } from '../command.js';
 import type { CredentialFlags } from '../core/credentials.js';
 import { chosenAlias, requireProfile } from '../core/select-profile.js';
@@ -14,11 +15,12 @@ import type { RunShared } from '../doctor/memo.js';
 import { autoFixes, renderAllTable, renderReport, reportJson, topFinding, type ProfileRow, type RenderOptions } from '../doctor/render.js';
 import { exitCodeFor, parseIdList, runDoctor, summarize, type Selection } from '../doctor/run.js';
 import { gatherSettings, isEmpty, type DoctorSettings } from '../doctor/settings.js';
-import type { CheckContext, DoctorReport } from '../doctor/types.js';
+import type { CheckContext, DoctorReport, FixIo } from '../doctor/types.js';
 import { audienceMatrix, tokenUrl } from '../salesforce/audience-matrix.js';
 import { isFindingCode } from '../salesforce/codes.js';
 import { normalizeLoginUrl } from '../salesforce/login-url.js';
 import { readConfig } from '../store/config-store.js';
+import { backupDir } from '../store/paths.js';
 import { createStyle } from '../ui/style.js';
 import type { ConfigDocument } from '../store/profile.js';
 
@@ -32,6 +34,8 @@ export interface DoctorOptions extends CredentialFlags {
   all?: boolean;
   strict?: boolean;
   fix?: boolean;
+  /** --fix on an encrypted key: the NAME of the environment variable holding its passphrase. */
+  passphraseEnv?: string;
 }
 
 /** Profiles diagnosed at once by --all: enough to hide latency, few enough for sockets and CPU. */
@@ -82,6 +86,11 @@ function checkConflicts(options: DoctorOptions, ctx: CommandContext): void {
   }
   if ((options.error !== undefined || options.assertion !== undefined) && (options.fix || options.showAssertion)) {
     throw new UsageError('--fix and --show-assertion do not apply to --error or --assertion');
+  }
+  if (options.passphraseEnv !== undefined && !options.fix) throw new UsageError('--passphrase-env is for --fix (removing the passphrase of a key)', 'add --fix');
+  // STYLE §3: each fix is confirmed; where nobody can be asked, --yes is the consent.
+  if (options.fix && !ctx.interactive && !ctx.globals.yes) {
+    throw new UsageError('--fix changes files and cannot ask for confirmation here', 'add --yes to apply every automatic fix, or run it in a terminal to confirm each one');
   }
 }
 
@@ -219,17 +228,37 @@ async function showAssertion(ctx: CommandContext, settings: DoctorSettings, repo
   };
 }
 
-async function applyFixes(ctx: CommandContext, report: DoctorReport): Promise<string[]> {
+/** A hidden-input prompt, where the prompter offers one (a passphrase must not be echoed). */
+type WithPassword = { password?(question: { id: string; message: string }): Promise<string> };
+
+function fixIo(ctx: CommandContext, settings: DoctorSettings, options: DoctorOptions): FixIo {
+  const now = ctx.deps.now();
+  return {
+    // keys/<alias>/backup/<time>/ for a profile; otherwise beside the file, as `cert generate --out-dir` does.
+    backupDir: (file) => (settings.alias ? backupDir(ctx.configDir, settings.alias, now) : path.join(path.dirname(file), 'backup', path.basename(backupDir('', '_', now)))),
+    async passphrase(file) {
+      const name = options.passphraseEnv;
+      if (name !== undefined) {
+        const value = ctx.deps.env[name];
+        if (value === undefined) throw new UsageError(`environment variable ${name} (--passphrase-env) is not set`, `set it to the passphrase of ${file}`);
+        return value;
+      }
+      const ask = (ctx.deps.prompter as WithPassword).password;
+      if (ctx.interactive && ask) return ask.call(ctx.deps.prompter, { id: 'passphrase', message: `Passphrase of ${file}` });
+      throw new UsageError(`${file} is protected by a passphrase, which --fix needs to remove it`, 'put the passphrase in an environment variable and pass its name: --passphrase-env VAR (never the passphrase itself)');
+    },
+  };
+}
+
+async function applyFixes(ctx: CommandContext, report: DoctorReport, io: FixIo): Promise<string[]> {
   const applied: string[] = [];
   for (const check of autoFixes(report.checks)) {
     const auto = check.fix!.auto!;
-    // --fix is the consent when nobody can be asked; interactively each fix is confirmed unless --yes.
-    const consent =
-      ctx.globals.yes || !ctx.interactive ? true : await ctx.deps.prompter.confirm({ id: `fix-${check.id}`, message: `Apply: ${auto.description}?`, default: true });
+    const consent = ctx.globals.yes || (await ctx.deps.prompter.confirm({ id: `fix-${check.id}`, message: `Apply: ${auto.description}?`, default: true }));
     if (!consent) continue;
-    await auto.apply();
-    applied.push(auto.description);
-    ctx.ui.success(auto.description);
+    const done = (await auto.apply(io)) ?? auto.description;
+    applied.push(done);
+    ctx.ui.success(done);
   }
   return applied;
 }
@@ -248,16 +277,12 @@ async function singleMode(options: DoctorOptions, ctx: CommandContext): Promise<
   }
   let report = run.report;
   if (options.fix) {
-    const fixed = await applyFixes(ctx, report);
+    const fixed = await applyFixes(ctx, report, fixIo(ctx, settings, options));
     if (fixed.length > 0) {
-      // Re-run the affected checks (local, from a fresh read) and keep the rest of the report.
-      const ids = report.checks.filter((c) => c.fix?.auto && fixed.includes(c.fix.auto.description)).map((c) => c.id);
-      const again = await runDoctor({ settings, deps, shared: sharedForRun(), selection: { only: ids, offline: true } });
-      const fresh = new Map(again.report.checks.map((c) => [c.id, c]));
-      const checks = report.checks.map((c) => fresh.get(c.id) ?? c);
-      const nowPassing = new Set(checks.filter((c) => c.status === 'pass' && ids.includes(c.id)).flatMap((c) => report.checks.find((o) => o.id === c.id)?.code ?? []));
-      report = { ...report, checks, diagnosis: report.diagnosis.filter((d) => !nowPassing.has(d.code)), fixed };
-    } else report = { ...report, fixed };
+      // Everything again from fresh reads: a key that now parses lets the checks that needed it run.
+      run = await runDoctor({ settings, deps, shared: sharedForRun(), selection });
+    }
+    report = { ...run.report, fixed };
   }
   if (options.showAssertion) report = { ...report, assertion: await showAssertion(ctx, settings, report, run.ctx) };
   const command = `sfjwt doctor${settings.alias && (ctx.globals.alias || ctx.deps.env.SFJWT_ALIAS) ? ` -a ${settings.alias}` : ''}`;

@@ -2,6 +2,16 @@ import type { FindingCode } from '../salesforce/codes.js';
 import { findingFor } from '../salesforce/findings.js';
 import type { AutoFix, CheckContext, CheckOutcome } from './types.js';
 
+/** ` -a <alias>` when a profile is in use, so a suggested command acts on the same profile. */
+export function aliasFlag(alias: string | null | undefined): string {
+  return alias ? ` -a ${alias}` : '';
+}
+
+/** How to ask for the automatic fixes: the profile's doctor, or this same command when flags gave the values. */
+export function fixCommand(ctx: CheckContext): string {
+  return ctx.settings.alias ? `\`sfjwt doctor${aliasFlag(ctx.settings.alias)} --fix\`` : 'this doctor command with --fix';
+}
+
 export function pass(summary: string, details: string[] = []): CheckOutcome {
   return { status: 'pass', summary, details };
 }

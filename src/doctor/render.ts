@@ -2,7 +2,7 @@ import type { Style } from '../ui/style.js';
 import type { Symbols } from '../ui/symbols.js';
 import { describeAttempt } from './checks/token-exchange.js';
 import { summarize } from './run.js';
-import { CATEGORY_TITLES, type CheckResult, type CheckStatus, type DoctorReport, type Summary } from './types.js';
+import { CATEGORY_TITLES, type CheckFix, type CheckResult, type CheckStatus, type DoctorReport, type Summary } from './types.js';
 
 export interface RenderOptions {
   color: Style;
@@ -52,10 +52,30 @@ export function renderNextStep(report: DoctorReport, options: Pick<RenderOptions
   const summary = summarize(report.checks);
   const fixes = autoFixes(report.checks).length;
   if (summary.crash > 0) return `A check crashed: this is a bug in sfjwt, please report it (with \`${options.command} --verbose --json\`).`;
-  if (fixes > 0 && !options.fixing) return `Run \`${options.command} --fix\` to apply ${plural(fixes, 'automatic fix', 'automatic fixes')}, then fix the rest by hand.`;
+  if (fixes > 0 && !options.fixing) {
+    const byHand = report.checks.some((c) => (c.status === 'warn' || c.status === 'fail') && !c.fix?.auto);
+    return `Run \`${options.command} --fix\` to apply ${plural(fixes, 'automatic fix', 'automatic fixes')}${byHand ? ', then fix the rest by hand' : ''}.`;
+  }
   if (summary.fail > 0 || summary.warn > 0) return `Re-run \`${options.command}\` after fixing.`;
   const alias = report.alias ? ` -a ${report.alias}` : '';
   return report.working ? `All good. Next: \`sfjwt export --format sf${alias}\` (or \`sfjwt token${alias}\`).` : `No problems found. Re-run \`${options.command}\` without --offline/--only to test the login too.`;
+}
+
+/**
+ * A fix, each thing said once: the hint, the command unless the hint already spells it, the automatic
+ * fix unless it is that same command (then the hint says --fix does it).
+ */
+function renderFix(fix: CheckFix, o: RenderOptions, indent: string): string[] {
+  const { color: c } = o;
+  const lines = [`${c.dim(o.symbols.hint)} ${fix.hint}`];
+  if (fix.url) lines.push(`  Setup: ${fix.url}`);
+  if (fix.command && !fix.hint.includes(fix.command)) lines.push(`  Run: ${fix.command}`);
+  if (fix.auto) {
+    const said = lines.some((line) => line.includes(fix.auto!.description));
+    if (said) lines[lines.length - 1] += c.dim(' (--fix does this)');
+    else lines.push(`  Automatic fix (--fix): ${fix.auto.description}`);
+  }
+  return lines.map((line) => `${indent}${line}`);
 }
 
 function renderCheck(check: CheckResult, o: RenderOptions, report: DoctorReport): string[] {
@@ -63,12 +83,7 @@ function renderCheck(check: CheckResult, o: RenderOptions, report: DoctorReport)
   const lines = [`  ${symbolFor(check.status, o)} ${c.bold(check.title)}: ${check.status === 'skip' ? c.dim(check.summary) : check.summary}`];
   const indent = '      ';
   const nonPass = check.status === 'warn' || check.status === 'fail' || check.status === 'crash';
-  if (nonPass && check.fix) {
-    lines.push(`${indent}${c.dim(o.symbols.hint)} ${check.fix.hint}`);
-    if (check.fix.url) lines.push(`${indent}  Setup: ${check.fix.url}`);
-    if (check.fix.command) lines.push(`${indent}  Run: ${check.fix.command}`);
-    if (check.fix.auto) lines.push(`${indent}  Automatic fix (--fix): ${check.fix.auto.description}`);
-  }
+  if (nonPass && check.fix) lines.push(...renderFix(check.fix, o, indent));
   // Every attempt of a failed exchange is the evidence: always shown.
   const attempts = check.id === 'token-exchange' && (check.status === 'fail' || o.verbose) ? report.attempts : [];
   if (attempts.length > 0) {
@@ -100,11 +115,14 @@ export function renderReport(report: DoctorReport, o: RenderOptions): string {
   if (report.working) lines.push('', `Working pair: token endpoint ${report.working.loginUrl}, aud ${report.working.audience}`);
   if (report.diagnosis.length > 0) {
     lines.push('', c.bold('Diagnosis (most likely first)'));
+    // A local failure's fix was printed under its check: the diagnosis only ranks it.
+    const shown = new Set(report.checks.filter((check) => check.status !== 'pass' && check.fix).map((check) => check.fix!.hint));
     report.diagnosis.forEach((d, i) => {
       lines.push(`  ${i + 1}. ${d.cause} ${c.dim(`[${d.code}]`)}`);
+      if (shown.has(d.fix)) return;
       lines.push(`     ${c.dim(o.symbols.hint)} ${d.fix}`);
       if (d.setupUrl) lines.push(`     Setup: ${d.setupUrl}`);
-      if (d.command) lines.push(`     Run: ${d.command}`);
+      if (d.command && !d.fix.includes(d.command)) lines.push(`     Run: ${d.command}`);
     });
   }
   if (report.fixed && report.fixed.length > 0) {

@@ -20,11 +20,20 @@ export const CATEGORY_TITLES: Record<Category, string> = {
   assertion: 'Assertion',
 };
 
-/** A safe, local repair that `--fix` may apply (chmod 600, a .gitignore line). */
+/** What `--fix` hands a repair: the edges a check cannot reach (the config dir, prompts, the clock). */
+export interface FixIo {
+  /** A new folder for the originals of the files a repair rewrites (keys/<alias>/backup/<time>/). */
+  backupDir(file: string): string;
+  /** The passphrase of an encrypted key: from --passphrase-env, else asked; a usage error when neither can. */
+  passphrase(file: string): Promise<string>;
+}
+
+/** A safe, local repair that `--fix` may apply (chmod 600, a .gitignore line, a key rewritten in place). */
 export interface AutoFix {
   /** What it does, as a confirmation question would say it: "chmod 600 /path/server.key". */
   description: string;
-  apply(): Promise<void>;
+  /** Returns what was done when that says more than the description (where the original went). */
+  apply(io: FixIo): Promise<string | void>;
 }
 
 export interface CheckFix {

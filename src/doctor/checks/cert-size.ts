@@ -15,7 +15,9 @@ export const certSize: Check = {
     if (!text.ok) return { status: 'skip', summary: 'no certificate' };
     if (text.sizeBytes < CERT_MAX_BYTES) return pass(`${text.sizeBytes} bytes`);
     return finding(ctx, 'fail', 'cert-too-large', `${text.path} is ${text.sizeBytes} bytes; Salesforce accepts certificate files under 4 KB`, {
-      command: `openssl x509 -in ${text.path} -out server.crt`,
+      // A new file: `-out` naming the input would truncate it before it is read.
+      hint: 'Upload only the leaf certificate, in PEM without text; this writes it to a new file:',
+      command: `openssl x509 -in ${text.path} -out ${text.path}.leaf.crt`,
     });
   },
 };

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKS } from '../../../src/doctor/registry.js';
 import { sandboxSuffix } from '../../../src/doctor/checks/username-org.js';
-import type { Check } from '../../../src/doctor/types.js';
+import type { Check, FixIo } from '../../../src/doctor/types.js';
 import type { CredentialFlags } from '../../../src/core/credentials.js';
 import { modeOf, withTempDir } from '../../helpers/temp-dir.js';
 import { CLIENT_ID, makePair, runOne, settingsFrom, USERNAME, writePair, type Pair } from './fixtures.js';
@@ -12,6 +12,14 @@ import { CLIENT_ID, makePair, runOne, settingsFrom, USERNAME, writePair, type Pa
 const check = (id: string): Check => CHECKS.find((c) => c.id === id)!;
 const run = (id: string, flags: CredentialFlags, env: Record<string, string | undefined> = {}, options: Parameters<typeof runOne>[3] = {}) =>
   runOne(check(id), CHECKS, settingsFrom(flags, env), options);
+
+/** For fixes that neither back up nor decrypt anything. */
+const noIo: FixIo = {
+  backupDir: () => {
+    throw new Error('this fix makes no backup');
+  },
+  passphrase: () => Promise.reject(new Error('this fix needs no passphrase')),
+};
 
 let pair: Pair;
 let other: Pair;
@@ -53,7 +61,10 @@ describe('private key checks', () => {
       const encrypted = privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pw' }).toString();
       const enc = await run('key-format', { key: await write('c.key', encrypted) });
       expect(enc).toMatchObject({ status: 'fail', code: 'key-encrypted' });
-      expect(enc.fix?.hint).toContain('openssl pkey');
+      // The repair is --fix's: no shell command that could write over the key (SPEC §10).
+      expect(enc.fix?.hint).toContain('--fix');
+      expect(enc.fix?.hint).not.toContain('-out');
+      expect(enc.fix?.auto?.description).toContain('remove the passphrase');
       const ec = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
       expect(await run('key-format', { key: await write('d.key', ec) })).toMatchObject({ status: 'fail', code: 'key-not-rsa' });
       const cert = await run('key-format', { key: await write('e.key', pair.certPem) });
@@ -95,7 +106,7 @@ describe('private key checks', () => {
       const open = await run('key-permissions', { key: keyPath });
       expect(open).toMatchObject({ status: 'fail', code: 'key-permissions' });
       expect(open.fix?.command).toBe(`chmod 600 ${keyPath}`);
-      await open.fix!.auto!.apply();
+      await open.fix!.auto!.apply(noIo);
       expect(await modeOf(keyPath)).toBe(0o600);
       expect(await run('key-permissions', { key: keyPath })).toMatchObject({ status: 'pass' });
       expect(await run('key-permissions', {}, { SFJWT_KEY: pair.keyPem })).toMatchObject({ status: 'skip', satisfies: true });
@@ -111,7 +122,7 @@ describe('private key checks', () => {
       const loose = await run('key-in-git', { key: keyPath });
       expect(loose).toMatchObject({ status: 'warn', code: 'key-in-git' });
       expect(loose.fix?.auto).toBeDefined();
-      await loose.fix!.auto!.apply();
+      await loose.fix!.auto!.apply(noIo);
       expect(await fs.readFile(path.join(dir, '.gitignore'), 'utf8')).toBe('/server.key\n');
       expect(await run('key-in-git', { key: keyPath })).toMatchObject({ status: 'pass', summary: expect.stringContaining('ignored') });
       await fs.writeFile(path.join(dir, '.gitignore'), '');

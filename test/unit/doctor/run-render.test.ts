@@ -138,8 +138,9 @@ describe('the renderer', () => {
     expect(lines).toContain('  ✔ Private key file: /k/server.key is readable');
     expect(lines).toContain('  ✖ Private key file permissions: readable by everyone');
     expect(lines).toContain('      › chmod it');
-    expect(lines).toContain('        Run: chmod 600 /k/server.key');
-    expect(lines).toContain('        Automatic fix (--fix): chmod 600 /k/server.key');
+    // The command is the automatic fix: said once, with --fix named.
+    expect(lines).toContain('        Run: chmod 600 /k/server.key (--fix does this)');
+    expect(text).not.toContain('Automatic fix');
     expect(lines).toContain('  ! Certificate expiry: expires in 3 days');
     expect(lines).toContain('        Setup: https://acme.my.salesforce-setup.com/x');
     expect(lines).toContain('  - DNS: skipped: --offline');
