@@ -1,11 +1,10 @@
-import fs from 'node:fs/promises';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { derToPem } from '../crypto/der.js';
 import { keyMatchesCertificate } from '../crypto/inspect.js';
 import { normalizeKeyText, parseCertificate, parsePrivateKey, pemBlocks, type ParsedCertificate, type ParsedPrivateKey } from '../crypto/pem.js';
 import { CliError, inputError, UsageError } from '../errors.js';
 import { KeystoreError, readKeystore, type KeystoreEntry } from '../keystore/index.js';
-import { readFileFor } from '../store/key-files.js';
+import { readFileFor, readInputFile } from '../store/key-files.js';
 import type { Prompter } from '../ui/prompter.js';
 
 export type ImportSource =
@@ -24,17 +23,6 @@ export interface ImportedPair {
   notes: string[];
 }
 
-async function readBinary(file: string): Promise<Buffer> {
-  try {
-    return await fs.readFile(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw inputError('key-missing', `keystore file not found: ${file}`, 'check the path');
-    if (code === 'EISDIR') throw new UsageError(`${file} is a directory, not a keystore file`, 'pass the path of the .p12/.pfx/.jks file');
-    throw inputError('key-unreadable', `cannot read keystore file ${file}: ${(error as Error).message}`, 'check the file permissions');
-  }
-}
-
 function keystoreError(error: KeystoreError, file: string, passphraseEnv: string | undefined): CliError {
   if (error.reason === 'wrong-passphrase') {
     return inputError(
@@ -45,7 +33,11 @@ function keystoreError(error: KeystoreError, file: string, passphraseEnv: string
         : 'put the passphrase in an environment variable and pass its name: --passphrase-env VAR (never the passphrase itself on the command line)',
     );
   }
-  return inputError('key-invalid', `${file}: ${error.message}`, error.reason === 'malformed' ? 'export the keystore again (the file may be truncated or damaged)' : undefined);
+  const hints: Partial<Record<KeystoreError['reason'], string>> = {
+    malformed: 'export the keystore again (the file may be truncated or damaged)',
+    'too-costly': 'export it again with the usual settings (openssl pkcs12 -export and keytool use 2,048 to 10,000 rounds)',
+  };
+  return inputError('key-invalid', `${file}: ${error.message}`, hints[error.reason]);
 }
 
 async function chooseEntry(entries: KeystoreEntry[], file: string, keyAlias: string | undefined, ask: Prompter | undefined): Promise<KeystoreEntry> {
@@ -77,7 +69,7 @@ async function chooseEntry(entries: KeystoreEntry[], file: string, keyAlias: str
  * Reads what `cert import` was given into an unencrypted RSA key (PKCS#8) and, when there is one,
  * its certificate. Reads only: every problem is an exit-2 error naming the input, before any write.
  */
-export async function readImportSource(source: ImportSource, ask: Prompter | undefined): Promise<ImportedPair> {
+export async function readImportSource(source: ImportSource, ask: Prompter | undefined, signal?: AbortSignal): Promise<ImportedPair> {
   if (source.kind === 'pem') {
     const text = await readFileFor('private key', source.keyPath);
     const key = parsePrivateKey(text, source.keyPath);
@@ -93,10 +85,10 @@ export async function readImportSource(source: ImportSource, ask: Prompter | und
       : { key, keySource: source.keyPath, format: 'pem', entryAlias: null, notes };
   }
 
-  const data = await readBinary(source.file);
+  const { data } = await readInputFile('keystore', source.file);
   let read;
   try {
-    read = await readKeystore(data, source.passphrase);
+    read = await readKeystore(data, source.passphrase, signal);
   } catch (error) {
     if (error instanceof KeystoreError) throw keystoreError(error, source.file, source.passphraseEnv);
     throw error;

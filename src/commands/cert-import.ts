@@ -66,7 +66,7 @@ export const run: CommandHandler<CertImportOptions> = async (options, ctx) => {
   const now = ctx.deps.now();
 
   // Read and check everything before writing anything.
-  const imported = await readImportSource(source, ctx.interactive ? ctx.deps.prompter : undefined);
+  const imported = await readImportSource(source, ctx.interactive ? ctx.deps.prompter : undefined, ctx.deps.signal);
   for (const note of imported.notes) ctx.ui.info(`  ${note}`);
   if (imported.cert && !keyMatchesCertificate(imported.key.key, imported.cert.x509)) {
     throw inputError(

@@ -127,6 +127,7 @@ async function explainMode(options: DoctorOptions, ctx: CommandContext): Promise
       ...(url ? { loginUrl: url.url, loginUrlKind: url.kind } : {}),
       ...(settings.appKind ? { appKind: settings.appKind } : {}),
       ...((settings.orgKind ?? url?.orgKindHint) ? { orgKind: (settings.orgKind ?? url?.orgKindHint)! } : {}),
+      ...(settings.alias ? { alias: settings.alias } : {}),
     };
   } catch {
     // no usable profile: generic Setup references

@@ -1,6 +1,6 @@
 import type { CommandContext } from '../command.js';
 import { describeCertificate } from '../crypto/inspect.js';
-import { readText } from '../store/files.js';
+import { readFileFor } from '../store/key-files.js';
 
 export const EXPIRY_WARNING_DAYS = 30;
 
@@ -9,7 +9,7 @@ export async function warnAboutCertificate(ctx: CommandContext, certPath: string
   if (!certPath) return;
   let daysLeft: number;
   try {
-    daysLeft = describeCertificate(await readText(certPath), ctx.deps.now()).daysLeft;
+    daysLeft = describeCertificate(await readFileFor('certificate', certPath), ctx.deps.now()).daysLeft;
   } catch {
     return;
   }

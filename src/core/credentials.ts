@@ -1,12 +1,12 @@
 import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { CommandContext } from '../command.js';
-import { quoteInput, UsageError } from '../errors.js';
+import { inputError, quoteInput, UsageError } from '../errors.js';
 import { parsePrivateKey } from '../crypto/pem.js';
 import { normalizeLoginUrl, type LoginUrlKind } from '../salesforce/login-url.js';
 import type { AppKind, OrgKind } from '../salesforce/types.js';
 import { readConfig } from '../store/config-store.js';
-import { readFileFor } from '../store/key-files.js';
+import { MAX_INPUT_FILE_BYTES, readFileFor } from '../store/key-files.js';
 import type { ConfigDocument, Profile } from '../store/profile.js';
 import { chosenAlias, requireProfile } from './select-profile.js';
 
@@ -127,6 +127,9 @@ export async function resolveCredentials(ctx: CommandContext, flags: CredentialF
 /** Reads and parses the key; CI-secret damage that can be repaired is repaired with a warning. */
 export async function loadKey(ctx: CommandContext, creds: Pick<Credentials, 'keySource' | 'keyPath'>): Promise<LoadedKey> {
   const text = creds.keyPath ? await readFileFor('private key', creds.keyPath) : (ctx.deps.env.SFJWT_KEY ?? '');
+  if (!creds.keyPath && Buffer.byteLength(text) > MAX_INPUT_FILE_BYTES) {
+    throw inputError('key-invalid', 'SFJWT_KEY is larger than 1 MiB: not a private key', 'set SFJWT_KEY to the PEM text of the key (a few KB), or pass --key <file>');
+  }
   const parsed = parsePrivateKey(text, creds.keyPath ?? 'SFJWT_KEY');
   for (const repair of parsed.repairs) ctx.warn('key-invalid', `${creds.keyPath ?? 'SFJWT_KEY'}: ${repair}`);
   // The parsed key itself: its PEM export is computed only if someone reads it.

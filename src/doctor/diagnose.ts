@@ -5,7 +5,9 @@ import { findingFor } from '../salesforce/findings.js';
 import type { LoginUrlKind } from '../salesforce/login-url.js';
 import { setupUrl, type SetupPageId } from '../salesforce/setup-pages.js';
 import type { AppKind, OrgKind } from '../salesforce/types.js';
+import { apiDenial } from './checks/api-access.js';
 import { SKEW_WARNING_SECONDS } from './checks/clock-skew.js';
+import { aliasFlag } from './outcome.js';
 import type { CheckResult, Diagnosis } from './types.js';
 
 export interface DiagnosisInput {
@@ -22,9 +24,10 @@ export interface DiagnosisInput {
   fixedAudience?: string;
   clockSkewSeconds: number | null;
   certPath?: string;
+  /** The profile in use: suggested commands then carry `-a <alias>`. */
+  alias?: string | null;
 }
 
-const WAIT_COMMAND = 'sfjwt verify --wait 600';
 const GENERIC = /^https:\/\/(login|test)\.salesforce\.com\/?$/i;
 
 /**
@@ -34,8 +37,20 @@ const GENERIC = /^https:\/\/(login|test)\.salesforce\.com\/?$/i;
  */
 export function diagnose(input: DiagnosisInput): Diagnosis[] {
   const out: Diagnosis[] = [];
-  const context = { ...(input.loginUrl ? { loginUrl: input.loginUrl } : {}), ...(input.appKind ? { appKind: input.appKind } : {}) };
+  const context = {
+    ...(input.loginUrl ? { loginUrl: input.loginUrl } : {}),
+    ...(input.appKind ? { appKind: input.appKind } : {}),
+    ...(input.alias ? { alias: input.alias } : {}),
+  };
   const ca = input.appKind === 'connected-app';
+  // Copy for the app kind; both, labelled, when nobody said which (a pasted error, flags without --app).
+  const byApp = (eca: string, connected: string) =>
+    input.appKind === 'eca' ? eca : input.appKind === 'connected-app' ? connected : `External Client App: ${eca} Connected App: ${connected}`;
+  const a = aliasFlag(input.alias);
+  const WAIT_COMMAND = `sfjwt verify${a} --wait 600`;
+  const RENEW_COMMAND = `sfjwt cert renew${a}`;
+  // Trying a changed value: verify takes it as a flag on top of the profile (never doctor inside doctor).
+  const tryWith = (flags: string) => `sfjwt verify${a} ${flags}`;
   const page = (eca: SetupPageId, connected: SetupPageId = eca) => (input.loginUrl ? setupUrl(ca ? connected : eca, input.loginUrl) : null);
   const push = (d: Diagnosis) => {
     if (!out.some((o) => o.code === d.code && o.cause === d.cause)) out.push(d);
@@ -64,7 +79,8 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
   const failure = input.failure;
   if (failure && input.working) {
     // A token was issued; what failed came after it (REST API, instance unreachable).
-    push(fromFinding(failure.code, { cause: failure.message }));
+    if (failure.code === 'api-access-denied') for (const d of apiDenial(failure.message, context)) push(d);
+    else push(fromFinding(failure.code, { cause: failure.message }));
   } else if (failure) {
     switch (failure.code) {
       case 'invalid-assertion': {
@@ -73,9 +89,9 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
           push({
             code: 'key-cert-mismatch',
             cause: `The private key does not match ${cert}: if that is the certificate uploaded to the app, Salesforce cannot verify the signature.`,
-            fix: `Issue a certificate from this key (\`sfjwt cert renew\`) and upload it to the app${uploadPage ? ` (${uploadPage})` : ''}, then allow up to 10 minutes.`,
+            fix: `Issue a certificate from this key (\`${RENEW_COMMAND}\`) and upload it to the app${uploadPage ? ` (${uploadPage})` : ''}, then allow up to 10 minutes.`,
             setupUrl: uploadPage,
-            command: 'sfjwt cert renew',
+            command: RENEW_COMMAND,
           });
         } else if (statusOf('key-cert-match') === 'pass') {
           push({
@@ -89,9 +105,9 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
           push({
             code: 'invalid-assertion',
             cause: 'Salesforce could not verify the signature with the certificate uploaded to the app: most often the key does not match it, or it was changed less than 10 minutes ago.',
-            fix: 'Run `sfjwt doctor --cert <the uploaded certificate>` to compare it with the key, or upload a certificate made from this key (`sfjwt cert renew`).',
+            fix: `Upload a certificate made from this key (\`${RENEW_COMMAND}\`)${uploadPage ? ` at ${uploadPage}` : ''}; or, to compare first, give the certificate the app holds with --cert (or set the profile's certificate).`,
             setupUrl: uploadPage,
-            command: 'sfjwt cert renew',
+            command: RENEW_COMMAND,
           });
         }
         usernameMismatch();
@@ -121,12 +137,11 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
         const info = findingFor('user-not-approved', context);
         push({
           code: 'user-not-approved',
-          cause: ca
-            ? 'The Connected App\'s Permitted Users policy is "All users may self-authorize" and the user never approved it, or the run-as user\'s profile or permission set is not assigned to the app.'
-            : 'The External Client App\'s Permitted Users policy is "All users may self-authorize" and the user never approved it, or the run-as user\'s profile or permission set is not assigned to the app.',
-          fix: ca
-            ? 'Manage Connected Apps → the app → Edit Policies: Permitted Users = "Admin approved users are pre-authorized"; then Manage Profiles / Manage Permission Sets: add the run-as user\'s profile or permission set.'
-            : 'External Client App Manager → the app → Policies → Edit: Permitted Users = "Admin approved users are pre-authorized", and under App Policies select the run-as user\'s profile or permission set.',
+          cause: `The ${ca ? 'Connected App' : input.appKind === 'eca' ? 'External Client App' : 'app'}'s Permitted Users policy is "All users may self-authorize" and the user never approved it, or the run-as user's profile or permission set is not assigned to the app.`,
+          fix: byApp(
+            'External Client App Manager → the app → Policies → Edit: Permitted Users = "Admin approved users are pre-authorized", and under App Policies select the run-as user\'s profile or permission set.',
+            'Manage Connected Apps → the app → Edit Policies: Permitted Users = "Admin approved users are pre-authorized"; then Manage Profiles / Manage Permission Sets: add the run-as user\'s profile or permission set.',
+          ),
           setupUrl: info.setupUrl ?? null,
           command: null,
         });
@@ -148,7 +163,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
               ? `Drop --audience / SFJWT_AUDIENCE (${input.fixedAudience}) and use the My Domain URL as the login URL (--login-url ${myDomainHint}): sfjwt tries it as aud first.`
               : `Use the My Domain URL as the login URL (--login-url ${myDomainHint}): sfjwt tries it as both endpoint and aud.`,
             setupUrl: page('my-domain'),
-            command: input.fixedAudience ? 'sfjwt doctor (without --audience)' : `sfjwt doctor --login-url ${myDomainHint}`,
+            command: input.fixedAudience ? null : tryWith(`--login-url ${myDomainHint}`),
           });
         } else {
           const info = findingFor('app-not-installed', context);
@@ -165,7 +180,6 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
           push(fromFinding('audience-invalid', {
             cause: `The fixed audience ${input.fixedAudience} (--audience / SFJWT_AUDIENCE) is refused by this org.`,
             fix: 'Drop --audience / SFJWT_AUDIENCE: sfjwt then tries the My Domain URL and the login/test host and remembers what works.',
-            command: 'sfjwt doctor (without --audience)',
           }));
         } else if (every('audience-invalid', 'app-not-installed')) {
           if (failed.some((a) => a.outcome === 'app-not-installed') && input.appKind !== 'connected-app') {
@@ -175,15 +189,15 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
               cause: 'External Client Apps are often found only through the org\'s My Domain: the login/test hosts answer "not installed", and a mixed login/test pair "audience is invalid".',
               fix: `Use the My Domain URL as both login URL and aud (--login-url ${myDomainHint}; for the sf CLI, --instance-url ${myDomainHint}).`,
               setupUrl: page('my-domain'),
-              command: `sfjwt doctor --login-url ${myDomainHint}`,
+              command: tryWith(`--login-url ${myDomainHint}`),
             });
           }
           const tried = [...new Set(failed.map((a) => a.audience).filter(Boolean))].join(', ');
           if (input.orgKind === undefined) {
             push(fromFinding('audience-invalid', {
               cause: `Every audience tried${tried ? ` (${tried})` : ''} was refused: the aud does not fit the org kind (https://login.salesforce.com for production and Developer Edition, https://test.salesforce.com for sandboxes and scratch orgs), or the login URL belongs to another org.`,
-              fix: 'Use the org\'s My Domain URL as login URL and let sfjwt try the audiences: `sfjwt doctor --login-url <My Domain URL>`; pass --org-kind sandbox for a sandbox.',
-              command: 'sfjwt doctor --org-kind sandbox',
+              fix: `Use the org's My Domain URL as login URL and let sfjwt try the audiences: \`${tryWith('--login-url <My Domain URL>')}\`; add --org-kind sandbox for a sandbox.`,
+              command: tryWith('--org-kind sandbox'),
               setupUrl: page('my-domain'),
             }));
             break;
@@ -193,7 +207,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
           push(fromFinding('audience-invalid', {
             cause: `Every audience tried (${tried}) was refused: the org was taken as ${input.orgKind}, and it is probably a ${other === 'sandbox' ? 'sandbox or scratch org (aud https://test.salesforce.com)' : 'production or Developer Edition org (aud https://login.salesforce.com)'}, or the login URL is another org's.`,
             fix: `Say which kind of org it is: --org-kind ${other}; and check the login URL is this org's My Domain${page('my-domain') ? ` (${page('my-domain')})` : ''}.`,
-            command: `sfjwt doctor --org-kind ${other}`,
+            command: tryWith(`--org-kind ${other}`),
             setupUrl: page('my-domain'),
           }));
         } else {

@@ -6,6 +6,7 @@ import type { LoginUrlKind } from '../salesforce/login-url.js';
 import { mostInformative } from '../salesforce/rank.js';
 import type { AppKind, OrgKind } from '../salesforce/types.js';
 import { diagnose } from './diagnose.js';
+import { aliasFlag } from './outcome.js';
 import type { CheckResult, DoctorReport } from './types.js';
 
 export interface ExplainContext {
@@ -13,13 +14,15 @@ export interface ExplainContext {
   loginUrlKind?: LoginUrlKind;
   appKind?: AppKind;
   orgKind?: OrgKind;
+  /** The profile in use: suggested commands then carry `-a <alias>`. */
+  alias?: string;
 }
 
 /** Texts that are not Salesforce's answers but wrap or replace them (SALESFORCE.md §4.2, §15.9). */
 const WRAPPERS: ReadonlyArray<{ pattern: RegExp; result: (ctx: FindingContext) => Omit<CheckResult, 'category' | 'satisfies'> }> = [
   {
     pattern: /Unexpected end of JSON input/i,
-    result: () => ({
+    result: (ctx) => ({
       id: 'error-unexpected-end-of-json',
       title: 'A client failed to read JSON ("Unexpected end of JSON input")',
       status: 'warn',
@@ -31,8 +34,8 @@ const WRAPPERS: ReadonlyArray<{ pattern: RegExp; result: (ctx: FindingContext) =
         'A proxy answered with an empty body.',
       ],
       fix: {
-        hint: 'Upgrade the sf CLI and Node; delete the org\'s cached auth file and log in again. Test the credentials themselves with `sfjwt verify`.',
-        command: 'sfjwt doctor',
+        hint: `Upgrade the sf CLI and Node; delete the org's cached auth file and log in again. Test the credentials themselves with \`sfjwt verify${aliasFlag(ctx.alias)}\`.`,
+        command: `sfjwt verify${aliasFlag(ctx.alias)}`,
       },
     }),
   },
@@ -54,6 +57,9 @@ const WRAPPERS: ReadonlyArray<{ pattern: RegExp; result: (ctx: FindingContext) =
   },
 ];
 
+/** The catalogue title without its "(invalid_grant: …)" tail: the check's summary quotes what was pasted. */
+const plainTitle = (title: string) => title.replace(/\s*\([^()]*\)$/, '');
+
 function quote(match: ExplainedError): string {
   const said = match.errorDescription ?? match.excerpt;
   const times = match.count > 1 ? ` (${match.count} times)` : '';
@@ -66,7 +72,11 @@ function quote(match: ExplainedError): string {
  * check with its causes and fix; the diagnosis ranks them like token attempts. Offline, pure.
  */
 export function explainError(text: string, context: ExplainContext = {}): DoctorReport {
-  const findingContext: FindingContext = { ...(context.loginUrl ? { loginUrl: context.loginUrl } : {}), ...(context.appKind ? { appKind: context.appKind } : {}) };
+  const findingContext: FindingContext = {
+    ...(context.loginUrl ? { loginUrl: context.loginUrl } : {}),
+    ...(context.appKind ? { appKind: context.appKind } : {}),
+    ...(context.alias ? { alias: context.alias } : {}),
+  };
   const explained = explainErrorText(text);
   const checks: CheckResult[] = [];
   const seen = new Map<string, number>();
@@ -76,7 +86,7 @@ export function explainError(text: string, context: ExplainContext = {}): Doctor
     seen.set(match.code, n);
     checks.push({
       id: n === 1 ? `error-${match.code}` : `error-${match.code}-${n}`,
-      title: info.title,
+      title: plainTitle(info.title),
       category: 'error',
       status: 'fail',
       code: match.code,
@@ -100,8 +110,8 @@ export function explainError(text: string, context: ExplainContext = {}): Doctor
       details: [text.trim().split('\n')[0]!.slice(0, 200)],
       causes: ['The text holds no OAuth error, error description or known client message.'],
       fix: {
-        hint: 'Run the doctor against the same settings as the failing tool (-a <alias>, or --login-url/--username/--client-id/--key) to test the login directly.',
-        command: 'sfjwt doctor',
+        hint: 'Test the login with the same settings as the failing tool (-a <alias>, or --login-url/--username/--client-id/--key).',
+        command: `sfjwt verify${aliasFlag(context.alias)}`,
       },
       satisfies: true,
     });
@@ -131,6 +141,7 @@ export function explainError(text: string, context: ExplainContext = {}): Doctor
     ...(context.loginUrl ? { loginUrl: context.loginUrl } : {}),
     ...(context.loginUrlKind ? { loginUrlKind: context.loginUrlKind } : {}),
     ...(context.orgKind ? { orgKind: context.orgKind } : {}),
+    ...(context.alias ? { alias: context.alias } : {}),
     clockSkewSeconds: null,
   });
   return { alias: null, loginUrl: context.loginUrl ?? null, checks, attempts: [], working: null, diagnosis, clockSkewSeconds: null };

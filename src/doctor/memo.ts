@@ -1,5 +1,4 @@
 import type { Stats } from 'node:fs';
-import fs from 'node:fs/promises';
 import type { KeyObject } from 'node:crypto';
 import { describeCertificate, publicKeyFingerprint, type CertificateDescription } from '../crypto/inspect.js';
 import { isCliError } from '../errors.js';
@@ -10,6 +9,7 @@ import { normalizeLoginUrl, type NormalizedLoginUrl } from '../salesforce/login-
 import type { OrgKind } from '../salesforce/types.js';
 import { runVerification, type IdentitySource, type VerificationOutcome } from '../salesforce/verify.js';
 import type { FindingCode } from '../salesforce/codes.js';
+import { readInputFile } from '../store/key-files.js';
 import { gitStatusOf, type GitRunner, type GitStatus } from './git.js';
 import type { CheckContext } from './types.js';
 import type { DoctorSettings } from './settings.js';
@@ -83,11 +83,10 @@ function once<T>(fn: () => T): () => T {
   };
 }
 
-function readError(error: unknown, what: 'private key' | 'certificate', file: string): { code: 'missing' | 'unreadable'; message: string } {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return { code: 'missing', message: `${what} file not found: ${file}` };
-  if (code === 'EISDIR') return { code: 'unreadable', message: `${file} is a directory, not a ${what} file` };
-  return { code: 'unreadable', message: `cannot read ${what} file ${file}: ${(error as Error).message}` };
+/** readInputFile throws CliErrors naming the file; anything else is reported as it is. */
+function readError(error: unknown): { code: FindingCode | 'internal'; message: string; hint?: string } {
+  if (isCliError(error)) return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+  return { code: 'internal', message: (error as Error).message };
 }
 
 function asFailure(error: unknown, fallback: FindingCode): Failure {
@@ -96,16 +95,14 @@ function asFailure(error: unknown, fallback: FindingCode): Failure {
 }
 
 export function createMemo(settings: DoctorSettings, deps: CheckContext['deps'], shared: RunShared): DoctorMemo {
-  /** stat + read, once per path per run (a failure is not cached: it is reported per profile anyway). */
-  const readFile = (file: string): Promise<{ stat: Stats; buffer: Buffer }> => {
-    const cached = shared.files?.get(file);
+  /** stat + read (store/key-files.ts: regular files and pipes up to 1 MiB), once per path per run; a failure is not cached. */
+  const readFile = (what: 'private key' | 'certificate', file: string): Promise<{ stat: Stats; buffer: Buffer }> => {
+    const cacheKey = `${what}\0${file}`;
+    const cached = shared.files?.get(cacheKey);
     if (cached) return cached;
-    const reading = (async () => {
-      const stat = await fs.stat(file);
-      return { stat, buffer: stat.isDirectory() ? Buffer.alloc(0) : await fs.readFile(file) };
-    })();
-    shared.files?.set(file, reading);
-    reading.catch(() => shared.files?.delete(file));
+    const reading = readInputFile(what, file).then(({ data, stat }) => ({ stat, buffer: data }));
+    shared.files?.set(cacheKey, reading);
+    reading.catch(() => shared.files?.delete(cacheKey));
     return reading;
   };
 
@@ -116,15 +113,13 @@ export function createMemo(settings: DoctorSettings, deps: CheckContext['deps'],
     }
     if (key.kind === 'env') return { ok: true, text: key.text, label: 'SFJWT_KEY' };
     try {
-      const { stat, buffer } = await readFile(key.path);
-      if (stat.isDirectory()) return { ok: false, code: 'key-unreadable', message: `${key.path} is a directory, not a private key file` };
-      const text = buffer.toString('utf8');
-      return { ok: true, text, label: key.path, path: key.path, mode: stat.mode & 0o777 };
+      const { stat, buffer } = await readFile('private key', key.path);
+      return { ok: true, text: buffer.toString('utf8'), label: key.path, path: key.path, mode: stat.mode & 0o777 };
     } catch (error) {
-      const failure = readError(error, 'private key', key.path);
-      return failure.code === 'missing'
+      const failure = readError(error);
+      return failure.code === 'key-missing'
         ? { ok: false, code: 'key-missing', message: `${failure.message} (from ${key.source})` }
-        : { ok: false, code: 'key-unreadable', message: failure.message };
+        : { ok: false, code: 'key-unreadable', message: failure.message, ...(failure.hint ? { hint: failure.hint } : {}) };
     }
   });
 
@@ -148,12 +143,11 @@ export function createMemo(settings: DoctorSettings, deps: CheckContext['deps'],
     const file = settings.certPath;
     if (!file) return { ok: false, code: null };
     try {
-      const { stat, buffer } = await readFile(file);
-      if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      const { buffer } = await readFile('certificate', file);
       return { ok: true, text: buffer.toString('utf8'), path: file, sizeBytes: buffer.length };
     } catch (error) {
-      const failure = readError(error, 'certificate', file);
-      return { ok: false, code: failure.code === 'missing' ? 'cert-missing' : 'cert-invalid', message: failure.message };
+      const failure = readError(error);
+      return { ok: false, code: failure.code === 'cert-missing' ? 'cert-missing' : 'cert-invalid', message: failure.message };
     }
   });
 
@@ -212,7 +206,11 @@ export function createMemo(settings: DoctorSettings, deps: CheckContext['deps'],
 
   const findingContext = (): FindingContext => {
     const url = loginUrl();
-    return { ...(url.ok ? { loginUrl: url.normalized.url } : {}), ...(settings.appKind ? { appKind: settings.appKind } : {}) };
+    return {
+      ...(url.ok ? { loginUrl: url.normalized.url } : {}),
+      ...(settings.appKind ? { appKind: settings.appKind } : {}),
+      ...(settings.alias ? { alias: settings.alias } : {}),
+    };
   };
 
   const probe = once((): Promise<Probe> => {

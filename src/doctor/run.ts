@@ -3,6 +3,7 @@ import type { AudiencePair } from '../salesforce/audience-matrix.js';
 import type { PublicAttempt } from '../salesforce/exchange.js';
 import { skewSeconds } from './checks/clock-skew.js';
 import { diagnose } from './diagnose.js';
+import { aliasFlag } from './outcome.js';
 import { createMemo, type RunShared } from './memo.js';
 import { CHECKS } from './registry.js';
 import type { DoctorSettings } from './settings.js';
@@ -159,6 +160,25 @@ export interface DoctorRunInput {
   checks?: readonly Check[];
 }
 
+/**
+ * The key/certificate check runs before the login and cannot tell which side is stale. A token means
+ * Salesforce verified this key's signature, so the app holds a certificate of this key: the local
+ * certificate file is the stale one, and nothing needs uploading.
+ */
+export function withLoginEvidence(check: CheckResult, working: AudiencePair | null, settings: Pick<DoctorSettings, 'alias' | 'certPath'>): CheckResult {
+  if (check.id !== 'key-cert-match' || check.status !== 'fail' || !working) return check;
+  const cert = settings.certPath ?? 'the certificate file';
+  const command = `sfjwt cert renew${aliasFlag(settings.alias)}`;
+  return {
+    ...check,
+    status: 'warn',
+    summary: `${cert} was not made from this private key, yet Salesforce accepted the key's signature: the app holds a certificate of this key, so the local file is the stale one`,
+    causes: ['The certificate file was replaced or regenerated after the upload, or belongs to another key pair; the app still holds the certificate of this key.'],
+    fix: { hint: `Replace the local file with a certificate made from this key: \`${command}\`. No upload is needed: the app already holds a certificate of this key.`, command },
+    satisfies: true,
+  };
+}
+
 /** One profile's doctor: its own memo, the checks, then the diagnosis over everything that ran. */
 export async function runDoctor(input: DoctorRunInput): Promise<{ report: DoctorReport; ctx: CheckContext }> {
   const memo = createMemo(input.settings, input.deps, input.shared);
@@ -180,6 +200,12 @@ export async function runDoctor(input: DoctorRunInput): Promise<{ report: Doctor
       failure = { code: outcome.code, message: outcome.message };
     }
   }
+  const checked = input.checks ?? CHECKS;
+  for (const check of checked) {
+    const before = byId.get(check.id);
+    if (before) byId.set(check.id, withLoginEvidence(before, working, input.settings));
+  }
+  const reported = shown.map((check) => byId.get(check.id) ?? check);
   let clockSkewSeconds: number | null = null;
   if (byId.get('clock-skew')?.satisfies || byId.get('clock-skew')?.code === 'clock-skew') {
     const probe = await memo.probe();
@@ -190,19 +216,20 @@ export async function runDoctor(input: DoctorRunInput): Promise<{ report: Doctor
     attempts,
     working,
     ...(failure ? { failure } : {}),
-    checks: (input.checks ?? CHECKS).flatMap((c) => byId.get(c.id) ?? []),
+    checks: checked.flatMap((c) => byId.get(c.id) ?? []),
     ...(input.settings.appKind ? { appKind: input.settings.appKind } : {}),
     ...(url.ok ? { loginUrl: url.normalized.url, loginUrlKind: url.normalized.kind, myDomainName: url.normalized.myDomainName } : {}),
     orgKind: memo.orgKind(),
     ...(input.settings.fixedAudience ? { fixedAudience: input.settings.fixedAudience } : {}),
     clockSkewSeconds,
     ...(input.settings.certPath ? { certPath: input.settings.certPath } : {}),
+    alias: input.settings.alias,
   });
   return {
     report: {
       alias: input.settings.alias,
       loginUrl: url.ok ? url.normalized.url : null,
-      checks: shown,
+      checks: reported,
       attempts,
       working,
       diagnosis,

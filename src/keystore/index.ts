@@ -10,16 +10,17 @@ export interface ReadKeystore {
 
 /**
  * Reads a JKS or PKCS#12 keystore, whichever the bytes say it is (a `.jks` from a current keytool is
- * usually PKCS#12, and people swap the two flags). PKCS#12 support (node-forge) loads only when needed.
+ * usually PKCS#12, and people swap the two flags). PKCS#12 support (node-forge) loads only when needed;
+ * its CPU-heavy part stops when `signal` aborts (Ctrl-C), rejecting with the signal's reason.
  */
-export async function readKeystore(data: Buffer, password: string): Promise<ReadKeystore> {
+export async function readKeystore(data: Buffer, password: string, signal?: AbortSignal): Promise<ReadKeystore> {
   const format = detectKeystoreFormat(data);
   switch (format) {
     case 'jks':
       return { format, entries: readJks(data, password) };
     case 'pkcs12': {
       const { readPkcs12 } = await import('./pkcs12.js');
-      return { format, entries: readPkcs12(data, password) };
+      return { format, entries: await readPkcs12(data, password, signal) };
     }
     case 'jceks':
       throw new KeystoreError('unsupported', 'this is a JCEKS keystore; convert it to PKCS#12 first: `keytool -importkeystore -srckeystore <file> -srcstoretype JCEKS -destkeystore out.p12 -deststoretype PKCS12`');

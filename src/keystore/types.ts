@@ -7,7 +7,8 @@ export interface KeystoreEntry {
   certificates: Buffer[];
 }
 
-export type KeystoreFailure = 'wrong-passphrase' | 'malformed' | 'unsupported';
+/** `too-costly`: a PKCS#12 key derivation over the round cap (SPEC §10). */
+export type KeystoreFailure = 'wrong-passphrase' | 'malformed' | 'unsupported' | 'too-costly';
 
 export class KeystoreError extends Error {
   constructor(

@@ -43,9 +43,11 @@ export interface FindingContext {
   loginUrl?: string;
   /** Alias of loginUrl, for callers that already hold the Setup host. */
   setupHost?: string;
+  /** The profile in use: commands in the copy (`sfjwt verify{-a}`) then carry `-a <alias>`. */
+  alias?: string;
 }
 
-const WAIT = 'If the app, certificate, user or org was created or changed in the last 10 minutes, wait and retry: `sfjwt verify --wait 600`.';
+const WAIT = 'If the app, certificate, user or org was created or changed in the last 10 minutes, wait and retry: `sfjwt verify{-a} --wait 600`.';
 
 const CATALOGUE: Record<FindingCode, CatalogueEntry> = {
   // ---- token endpoint -------------------------------------------------------------------------
@@ -151,7 +153,7 @@ const CATALOGUE: Record<FindingCode, CatalogueEntry> = {
       'The JWT is malformed or not RS256, a private key was sent instead of a signed JWT, or the PEM key was damaged in an environment variable (lost newlines).',
     ],
     fixes: [
-      'Run `sfjwt doctor`: it checks locally that the key matches the certificate.',
+      'Check that the certificate uploaded to the app was made from this key: compare its details in the app with `sfjwt cert show{-a}`.',
       {
         eca: 'Re-upload the certificate (never the key): {page:eca-manager} → the app → Settings → OAuth Settings → Enable JWT Bearer Flow → Upload Files.',
         ca: 'Re-upload the certificate (never the key): {page:connected-app-manager} → the app → Edit → "Use digital signatures".',
@@ -171,7 +173,7 @@ const CATALOGUE: Record<FindingCode, CatalogueEntry> = {
       'The client gave the assertion a validity of a few seconds, or mixed up milliseconds and seconds.',
     ],
     fixes: [
-      'Sync the clock with NTP; `sfjwt doctor` compares it with the Date header Salesforce sends.',
+      'Sync the clock with NTP (e.g. `sudo timedatectl set-ntp true`); sfjwt compares it with the Date header Salesforce sends.',
       'Set exp to the current UTC time in seconds plus 180.',
     ],
     retryable: false,
@@ -273,7 +275,7 @@ const CATALOGUE: Record<FindingCode, CatalogueEntry> = {
     ],
     fixes: [
       'Open {page:login-history} and read the status of the latest "Remote Access 2.0" / OAuth login of the run-as user.',
-      'Run `sfjwt doctor` to rule out key, certificate and URL problems.',
+      'Check the run-as user in {page:users}: active, not frozen or locked out, with the "API Enabled" permission.',
     ],
     setupPage: 'login-history',
     retryable: false,
@@ -285,7 +287,7 @@ const CATALOGUE: Record<FindingCode, CatalogueEntry> = {
       "If it mentions high assurance: the app's session policy requires a High Assurance session, which blocks JWT logins (the flow has no interactive step).",
     ],
     fixes: [
-      'Read the error description; `sfjwt doctor --error "<text>"` explains known ones.',
+      'Read the error description: it is Salesforce\'s own words for the refusal.',
       {
         eca: 'For high assurance: in {page:eca-manager} → the app → Policies → Session Policies, remove the High Assurance session requirement.',
         ca: 'For high assurance: in {page:manage-connected-apps} → the app → Edit Policies → Session Policies, remove the High Assurance session requirement.',
@@ -368,6 +370,7 @@ const CATALOGUE: Record<FindingCode, CatalogueEntry> = {
         ca: 'Add "Manage user data via APIs (api)" to the OAuth scopes: {page:connected-app-manager} → the app → Edit.',
       },
       'Give the run-as user "API Enabled" through the profile or a permission set: {page:permission-sets}.',
+      'Use an org whose edition includes API access (Enterprise, Unlimited, Performance, Developer), or add API access to a Professional Edition org.',
     ],
     setupPage: { eca: 'eca-manager', ca: 'connected-app-manager' },
     retryable: false,
@@ -397,7 +400,7 @@ const CATALOGUE: Record<FindingCode, CatalogueEntry> = {
       'Newlines were lost or mangled when the PEM went through an environment variable or CI secret.',
     ],
     fixes: [
-      'Use a PEM key starting with -----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----; convert with `openssl pkey -in <key> -out server.key`.',
+      'Use a PEM key starting with -----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----; `sfjwt doctor{-a} --fix` repairs lost or mangled line breaks in place (the original kept in backup/).',
       'In CI, store the PEM base64-encoded on one line in SFJWT_KEY.',
       'Import a PKCS#12 file with `sfjwt cert import --p12 <file>`.',
     ],
@@ -406,7 +409,10 @@ const CATALOGUE: Record<FindingCode, CatalogueEntry> = {
   'key-encrypted': {
     title: 'The private key is protected by a passphrase',
     causes: ['JWT clients (sfjwt, the sf CLI) need an unencrypted key to sign unattended.'],
-    fixes: ['Write an unencrypted copy and keep it secret (mode 0600): `openssl pkey -in <key> -out server.key`.'],
+    fixes: [
+      'Remove the passphrase in place: `sfjwt doctor{-a} --fix` asks for it (or reads it from --passphrase-env VAR) and keeps the original in backup/.',
+      'Or write a decrypted copy to a new file and use that: `(umask 077; openssl pkey -in <key> -out <key>.decrypted)`.',
+    ],
     retryable: false,
   },
   'key-not-rsa': {
@@ -424,45 +430,45 @@ const CATALOGUE: Record<FindingCode, CatalogueEntry> = {
   'key-permissions': {
     title: 'The private key file is readable by other users',
     causes: ['The file mode lets the group or everyone read the key.'],
-    fixes: ['Restrict it: `chmod 600 <key file>`.'],
+    fixes: ['Restrict it: `chmod 600 <key file>` (`sfjwt doctor{-a} --fix` does it).'],
     retryable: false,
   },
   'cert-missing': {
     title: 'The certificate file was not found',
     causes: ['The path is wrong, or only the key was kept.'],
-    fixes: ['Pass --cert <file>, or issue a new certificate from the same key: `sfjwt cert renew` (then upload it to the app).'],
+    fixes: ['Pass --cert <file>, or issue a new certificate from the same key: `sfjwt cert renew{-a}` (then upload it to the app).'],
     retryable: false,
   },
   'cert-invalid': {
     title: 'The certificate is not a PEM X.509 certificate',
     causes: ['The file is not PEM, is damaged, or holds a key or a CSR instead.'],
-    fixes: ['Use the PEM certificate (-----BEGIN CERTIFICATE-----), or issue one from the key: `sfjwt cert renew`.'],
+    fixes: ['Use the PEM certificate (-----BEGIN CERTIFICATE-----), or issue one from the key: `sfjwt cert renew{-a}`.'],
     retryable: false,
   },
   'cert-too-large': {
     title: 'The certificate file is larger than the 4 KB Salesforce accepts',
     causes: ['It holds a chain or several certificates, human-readable text, or a very large key.'],
-    fixes: ['Upload only the leaf certificate in PEM without text: `openssl x509 -in <cert> -out server.crt`.'],
+    fixes: ['Upload only the leaf certificate in PEM without text: `openssl x509 -in <cert> -out <cert>.leaf.crt`, then upload that file.'],
     retryable: false,
   },
   'key-cert-mismatch': {
     title: 'The private key does not match the certificate',
     causes: ['The key and the certificate come from different key pairs; Salesforce will answer "invalid assertion".'],
     fixes: [
-      'Issue a certificate from this key (`sfjwt cert renew`) and upload it to the app, or use the key that matches the uploaded certificate.',
+      'Issue a certificate from this key (`sfjwt cert renew{-a}`) and upload it to the app, or use the key that matches the uploaded certificate.',
     ],
     retryable: false,
   },
   'cert-expired': {
     title: 'The certificate has expired',
     causes: ['Its validity ended. Salesforce does not enforce certificate expiry for JWT logins, but policies and other tools may.'],
-    fixes: ['Renew it from the same key (`sfjwt cert renew`, zero downtime) and upload the new certificate when convenient.'],
+    fixes: ['Renew it from the same key (`sfjwt cert renew{-a}`, zero downtime) and upload the new certificate when convenient.'],
     retryable: false,
   },
   'cert-expiring': {
     title: 'The certificate expires soon',
     causes: ['Its validity ends within the warning window. Salesforce sends no reminder.'],
-    fixes: ['Renew it from the same key (`sfjwt cert renew`): the public key does not change, so nothing breaks.'],
+    fixes: ['Renew it from the same key (`sfjwt cert renew{-a}`): the public key does not change, so nothing breaks.'],
     retryable: false,
   },
   'login-url-invalid': {
@@ -514,7 +520,7 @@ const CATALOGUE: Record<FindingCode, CatalogueEntry> = {
     causes: ['The key could be committed and pushed.'],
     fixes: [
       'Add it to .gitignore, or keep keys in the sfjwt config dir.',
-      'If it was ever committed, rotate the key: `sfjwt cert rotate`.',
+      'If it was ever committed, rotate the key: `sfjwt cert rotate{-a}`.',
     ],
     retryable: false,
   },
@@ -606,24 +612,22 @@ function pickPage(choice: PageChoice | undefined, appKind: AppKind | undefined):
   return appKind === 'connected-app' ? choice.ca : choice.eca;
 }
 
-function renderText(text: string, loginUrl: string | undefined): string {
-  return text.replace(/\{page:([a-z-]+)\}/g, (_whole, id: string) => pageReference(id as SetupPageId, loginUrl));
+function renderText(text: string, context: FindingContext): string {
+  const loginUrl = context.loginUrl ?? context.setupHost;
+  return text
+    .replace(/\{page:([a-z-]+)\}/g, (_whole, id: string) => pageReference(id as SetupPageId, loginUrl))
+    .replace(/\{-a\}/g, context.alias ? ` -a ${context.alias}` : '');
 }
 
+/** One line per item, so callers can pick an item by its index whatever the app kind. */
 function renderCopy(list: Copy[], context: FindingContext): string[] {
-  const loginUrl = context.loginUrl ?? context.setupHost;
-  const out: string[] = [];
-  for (const item of list) {
-    if (typeof item === 'string') out.push(renderText(item, loginUrl));
-    else if (context.appKind === 'eca') out.push(renderText(item.eca, loginUrl));
-    else if (context.appKind === 'connected-app') out.push(renderText(item.ca, loginUrl));
-    else {
-      // App kind unknown: say both, labelled.
-      out.push(`${APP_LABEL.eca}: ${renderText(item.eca, loginUrl)}`);
-      out.push(`${APP_LABEL['connected-app']}: ${renderText(item.ca, loginUrl)}`);
-    }
-  }
-  return out;
+  return list.map((item) => {
+    if (typeof item === 'string') return renderText(item, context);
+    if (context.appKind === 'eca') return renderText(item.eca, context);
+    if (context.appKind === 'connected-app') return renderText(item.ca, context);
+    // App kind unknown: say both, labelled.
+    return `${APP_LABEL.eca}: ${renderText(item.eca, context)} ${APP_LABEL['connected-app']}: ${renderText(item.ca, context)}`;
+  });
 }
 
 /** Causes and fixes for one code, with copy for the app kind and Setup links on the org's host. */

@@ -1,7 +1,8 @@
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { CliError } from '../errors.js';
-import { ensureDir, exists, readText, removeStaleTempsUnder, writeFileAtomic, PRIVATE_FILE_MODE, PUBLIC_FILE_MODE } from './files.js';
+import { ensureDir, exists, removeStaleTempsUnder, writeFileAtomic, PRIVATE_FILE_MODE, PUBLIC_FILE_MODE } from './files.js';
 import { backupRootOf } from './paths.js';
 
 export interface KeyPairFiles {
@@ -61,13 +62,65 @@ export async function backUp(files: string[], backupDir: string): Promise<string
   return copies;
 }
 
-export async function readFileFor(what: string, file: string): Promise<string> {
+/** SPEC §10: key and certificate files and keystores are a few KB; nothing read as one may be larger. */
+export const MAX_INPUT_FILE_BYTES = 1 << 20;
+
+function fileKind(stat: Stats): string {
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  if (stat.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/** A pipe (`--key <(vault read …)`) has no size to check first: read it, stopping past the limit. */
+async function readPipe(file: string): Promise<Buffer | undefined> {
+  const handle = await fs.open(file, 'r');
   try {
-    return await readText(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new CliError(what === 'certificate' ? 'cert-missing' : 'key-missing', `${what} file not found: ${file}`, { hint: `check the path, or run \`sfjwt cert generate\`` }, 2);
-    if (code === 'EISDIR') throw new CliError('usage', `${file} is a directory, not a ${what} file`, { hint: 'pass the path of the PEM file' }, 2);
-    throw new CliError(what === 'certificate' ? 'cert-invalid' : 'key-unreadable', `cannot read ${what} file ${file}: ${(error as Error).message}`, { hint: 'check the file permissions' }, 2);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const { bytesRead, buffer } = await handle.read(Buffer.alloc(64 * 1024), 0, 64 * 1024, null);
+      if (bytesRead === 0) return Buffer.concat(chunks);
+      total += bytesRead;
+      if (total > MAX_INPUT_FILE_BYTES) return undefined;
+      chunks.push(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await handle.close();
   }
+}
+
+/**
+ * Reads a key, certificate or keystore file: a regular file or a pipe, at most 1 MiB (SPEC §10), so
+ * `--key /dev/urandom` is refused at once instead of filling the memory. Every failure is an exit-2
+ * error naming the file. A regular file is read synchronously (see store/files.ts readText: it is
+ * most of `verify`'s file time otherwise); a pipe asynchronously, so Ctrl-C can stop a writer that never comes.
+ */
+export async function readInputFile(what: string, file: string): Promise<{ data: Buffer; stat: Stats }> {
+  const cert = what === 'certificate';
+  const unusable = (message: string, hint: string) => new CliError(cert ? 'cert-invalid' : 'key-unreadable', message, { hint }, 2);
+  try {
+    const stat = statSync(file);
+    if (stat.isDirectory()) throw new CliError('usage', `${file} is a directory, not a ${what} file`, { hint: 'pass the path of the file itself' }, 2);
+    const tooLarge = unusable(`${file} is larger than 1 MiB: not a ${what} file`, `a ${what} file is a few KB; pass the right file`);
+    if (stat.isFile()) {
+      if (stat.size > MAX_INPUT_FILE_BYTES) throw tooLarge;
+      const data = readFileSync(file);
+      if (data.length > MAX_INPUT_FILE_BYTES) throw tooLarge; // grew since the stat
+      return { data, stat };
+    }
+    if (!stat.isFIFO()) throw unusable(`${file} is ${fileKind(stat)}, not a ${what} file`, `pass the path of a ${what} file (or a pipe: <(command))`);
+    const data = await readPipe(file);
+    if (!data) throw tooLarge;
+    return { data, stat };
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new CliError(cert ? 'cert-missing' : 'key-missing', `${what} file not found: ${file}`, { hint: `check the path, or run \`sfjwt cert generate\`` }, 2);
+    throw unusable(`cannot read ${what} file ${file}: ${(error as Error).message}`, 'check the file permissions');
+  }
+}
+
+export async function readFileFor(what: string, file: string): Promise<string> {
+  return (await readInputFile(what, file)).data.toString('utf8');
 }

@@ -78,6 +78,21 @@ describe('PEM parser fuzz (seeded)', () => {
     for (const [i, input] of hugeInputs(pkcs8).entries()) exercise(`huge #${i}`, input);
   });
 
+  // Each took from 40 s to hours in the BEGIN/END regex and the /\s+$/ trims the scanner replaced.
+  it('1 MB of BEGIN/END shapes: linear time (the test timeout is the check)', { timeout: 20_000 }, () => {
+    const mb = 1 << 20;
+    const shapes = [
+      '-----BEGIN PRIVATE KEY-----\n'.repeat(mb / 28),
+      '-----BEGIN X-----\n'.repeat(mb / 18),
+      `-----BEGIN A-----${' '.repeat(mb)}x`,
+      `-----BEGIN A-----\n${'\n'.repeat(mb)}x`,
+      `${pkcs8}${' \t\n'.repeat(mb / 3)}${cert}`,
+      '-----BEGIN PRIVATE KEY-----\nMAA=\n-----END PRIVATE KEY-----\n'.repeat(mb / 52),
+      '-----BEGIN A----------END A-----'.repeat(mb / 32),
+    ];
+    for (const [i, input] of shapes.entries()) exercise(`huge shape #${i}`, input);
+  });
+
   it('BEGIN/END shapes that regexes trip on', () => {
     const shapes = [
       '-----BEGIN PRIVATE KEY-----',

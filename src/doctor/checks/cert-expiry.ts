@@ -1,5 +1,5 @@
 import { EXPIRY_WARNING_DAYS } from '../../core/cert-expiry.js';
-import { finding, pass } from '../outcome.js';
+import { aliasFlag, finding, pass } from '../outcome.js';
 import type { Check } from '../types.js';
 
 const NOT_ENFORCED = 'Salesforce does not enforce certificate expiry for JWT logins, so this cannot explain invalid_grant or "invalid assertion".';
@@ -17,13 +17,13 @@ export const certExpiry: Check = {
     if (info.daysLeft < 0) {
       return finding(ctx, 'warn', 'cert-expired', `expired ${-info.daysLeft} days ago (${until}); ${NOT_ENFORCED}`, {
         hint: 'Renew it from the same key when your policy asks for it: nothing that signs with the key breaks.',
-        command: 'sfjwt cert renew',
+        command: `sfjwt cert renew${aliasFlag(ctx.settings.alias)}`,
       });
     }
     if (info.daysLeft < EXPIRY_WARNING_DAYS) {
       return finding(ctx, 'warn', 'cert-expiring', `expires in ${info.daysLeft} days (${until}); ${NOT_ENFORCED}`, {
         hint: 'Renew it from the same key (the public key does not change, so nothing breaks).',
-        command: 'sfjwt cert renew',
+        command: `sfjwt cert renew${aliasFlag(ctx.settings.alias)}`,
       });
     }
     return pass(`valid until ${until} (${info.daysLeft} days)`);

@@ -1,4 +1,4 @@
-import { finding, pass } from '../outcome.js';
+import { aliasFlag, finding, pass } from '../outcome.js';
 import type { Check } from '../types.js';
 
 export const keyCertMatch: Check = {
@@ -14,9 +14,11 @@ export const keyCertMatch: Check = {
     const { key: keyPrint, cert: certPrint } = prints;
     const details = [`key public-key fingerprint ${keyPrint}`, `certificate public-key fingerprint ${certPrint}`];
     if (keyPrint === certPrint) return pass(`${cert.path} carries this key's public key`, details);
-    return finding(ctx, 'fail', 'key-cert-mismatch', `${cert.path} was not made from this private key: Salesforce will answer "invalid assertion" if it holds this certificate`, {
-      hint: 'Issue a certificate from this key (`sfjwt cert renew`) and upload it to the app, or use the key that matches the uploaded certificate.',
-      command: 'sfjwt cert renew',
+    // Which side is stale is known only after a login (run.ts withLoginEvidence): say both here.
+    const renew = `sfjwt cert renew${aliasFlag(ctx.settings.alias)}`;
+    return finding(ctx, 'fail', 'key-cert-mismatch', `${cert.path} was not made from this private key: if the app holds this certificate, Salesforce answers "invalid assertion"; if logins work, this file is stale`, {
+      hint: `Issue a certificate from this key (\`${renew}\`) and upload it to the app, or use the key that matches the uploaded certificate.`,
+      command: renew,
       details,
     });
   },

@@ -15,6 +15,8 @@ export const keyFile: Check = {
         command: 'sfjwt cert generate',
       });
     }
+    // chmod only helps a permission error, not a directory, a device or a 1 GB file.
+    if (!/EACCES|EPERM/.test(text.message)) return finding(ctx, 'fail', 'key-unreadable', text.message, text.hint ? { hint: text.hint } : {});
     const file = ctx.settings.key?.kind === 'file' ? ctx.settings.key.path : '<key file>';
     return finding(ctx, 'fail', 'key-unreadable', text.message, { command: `chmod 600 ${file}` });
   },

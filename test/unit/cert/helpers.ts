@@ -141,3 +141,40 @@ export function forgeP12(p: Pem, password: string, options: { friendlyName?: str
   });
   return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
 }
+
+/**
+ * A node-forge PKCS#12 (empty passphrase) whose key-derivation rounds are rewritten to `rounds`
+ * after it was made (making it with them would run them): the MAC's, or the key's (that file has
+ * no MAC, which would otherwise be checked first).
+ */
+export function p12WithRounds(p: Pem, where: 'mac' | 'key', rounds: number, algorithm: 'aes256' | '3des' = 'aes256'): Buffer {
+  const { asn1 } = forge;
+  const pfx = forge.pkcs12.toPkcs12Asn1(forge.pki.privateKeyFromPem(p.key), [forge.pki.certificateFromPem(p.cert)], '', {
+    algorithm,
+    useMac: where === 'mac',
+    count: 2048,
+  });
+  const from = asn1.integerToDer(2048).getBytes();
+  const to = asn1.integerToDer(rounds).getBytes();
+  // Every INTEGER 2048 under `node`, looking into OCTET STRINGs that hold DER (the key bag is nested twice).
+  const rewrite = (node: forge.asn1.Asn1): boolean => {
+    if (Array.isArray(node.value)) return node.value.map(rewrite).some(Boolean);
+    if (node.type === asn1.Type.INTEGER && node.value === from) {
+      node.value = to;
+      return true;
+    }
+    if (node.type !== asn1.Type.OCTETSTRING) return false;
+    let inner: forge.asn1.Asn1;
+    try {
+      inner = asn1.fromDer(node.value, true);
+    } catch {
+      return false;
+    }
+    if (!rewrite(inner)) return false;
+    node.value = asn1.toDer(inner).getBytes();
+    return true;
+  };
+  const [, authSafe, macData] = pfx.value as forge.asn1.Asn1[];
+  if (!rewrite(where === 'mac' ? macData! : authSafe!)) throw new Error(`no iteration count found in the ${where} part`);
+  return Buffer.from(asn1.toDer(pfx).getBytes(), 'binary');
+}

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestDeps, runInProcess } from '../../helpers/deps.js';
 import { modeOf, withTempDir } from '../../helpers/temp-dir.js';
-import { forgeP12, HAS_KEYTOOL, HAS_OPENSSL, makePair, readProfile, run as sh, scriptedPrompter, snapshot, writeProfile, type Pem } from './helpers.js';
+import { forgeP12, HAS_KEYTOOL, HAS_OPENSSL, makePair, p12WithRounds, readProfile, run as sh, scriptedPrompter, snapshot, writeProfile, type Pem } from './helpers.js';
 
 const PASS = 'export-pass-1';
 let pair: Pem;
@@ -155,6 +155,15 @@ describe('cert import --p12', () => {
       const literal = await expectRefused(home, [...args, '--p12', 'in.p12', '--passphrase-env', 'hunter 2!'], 'usage', /NAME of an environment variable/);
       expect(JSON.stringify(literal)).not.toContain('hunter 2!');
       await expectRefused(home, [...args, '--p12', 'cut.p12', '--passphrase-env', 'P12_PASS'], 'key-invalid', /cut\.p12: not a readable PKCS#12 file/, { P12_PASS: PASS });
+    });
+  });
+
+  it('a crafted file asking for 2^31-1 MAC rounds: exit 2 naming it, refused before the work, nothing changed', async () => {
+    await withTempDir(async (home) => {
+      await writeProfile(home, 'prod', old);
+      await fs.writeFile(path.join(home, 'slow.p12'), p12WithRounds(pair, 'mac', 2 ** 31 - 1));
+      const error = await expectRefused(home, ['cert', 'import', '-a', 'prod', '--force', '--p12', 'slow.p12'], 'key-invalid', /slow\.p12: asks for 2,147,483,647 key-derivation rounds/);
+      expect(error.hint).toMatch(/export it again/);
     });
   });
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unprotectJksKey, readJks } from '../../../src/keystore/jks.js';
 import { detectKeystoreFormat, KeystoreError, readKeystore } from '../../../src/keystore/index.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
-import { forgeP12, HAS_KEYTOOL, makePair, run, type Pem } from './helpers.js';
+import { forgeP12, HAS_KEYTOOL, makePair, p12WithRounds, run, type Pem } from './helpers.js';
 
 const PASS = 'change-it-42';
 let pair: Pem;
@@ -77,6 +77,28 @@ describe('PKCS#12 (node-forge fixtures)', () => {
       expect((await failureOf(readKeystore(data.subarray(0, length), PASS))).reason).toBe('malformed');
     }
   });
+});
+
+describe('PKCS#12 round limit and interruption (SPEC §10)', () => {
+  // Before: 2^31-1 MAC rounds spun for over 11 minutes, deaf to Ctrl-C.
+  it('a MAC asking for 2^31-1 rounds is refused before any round runs', async () => {
+    const error = await failureOf(readKeystore(p12WithRounds(pair, 'mac', 2 ** 31 - 1), ''));
+    expect(error.reason).toBe('too-costly');
+    expect(error.message).toMatch(/2,147,483,647 key-derivation rounds; sfjwt refuses more than 10,000,000/);
+  });
+
+  it.each(['aes256', '3des'] as const)('a key encrypted (%s) with 10,000,001 rounds is refused', async (algorithm) => {
+    // The same file with its rounds left alone reads, so the rewrite itself breaks nothing.
+    expect((await readKeystore(p12WithRounds(pair, 'key', 2048, algorithm), '')).entries).toHaveLength(1);
+    expect((await failureOf(readKeystore(p12WithRounds(pair, 'key', 10_000_001, algorithm), ''))).reason).toBe('too-costly');
+  });
+
+  it('an abort stops a long derivation under the cap (9,000,000 MAC rounds, ~20 s of work) at once', async () => {
+    const controller = new AbortController();
+    const reading = readKeystore(p12WithRounds(pair, 'mac', 9_000_000), '', controller.signal);
+    setTimeout(() => controller.abort(new Error('stopped by the test')), 300);
+    await expect(reading).rejects.toThrow('stopped by the test');
+  }, 10_000);
 });
 
 describe('format detection', () => {

@@ -2,7 +2,7 @@ import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isCliError } from '../../../src/errors.js';
 import { createSelfSignedCertificate } from '../../../src/crypto/cert.js';
-import { classifyPem, normalizeKeyText, parseCertificate, parsePrivateKey, type PemKind } from '../../../src/crypto/pem.js';
+import { classifyPem, normalizeKeyText, parseCertificate, parsePrivateKey, pemBlocks, type PemKind } from '../../../src/crypto/pem.js';
 import { counterRandom, FAKE_CSR, fakeOpenSshKey, FIXED_NOW, rsaPems } from './fixtures.js';
 
 let rsa: ReturnType<typeof rsaPems>;
@@ -120,6 +120,39 @@ describe('normalizeKeyText', () => {
   it('does not invent repairs for text that is not PEM', () => {
     expect(normalizeKeyText('hello').repairs).toEqual([]);
     expect(normalizeKeyText('').repairs).toEqual([]);
+  });
+});
+
+describe('pemBlocks: BEGIN/END pairing, in time linear in the text', () => {
+  const block = (type: string, body = 'MAA=') => `-----BEGIN ${type}-----\n${body}\n-----END ${type}-----\n`;
+
+  it('pairs each BEGIN with the first END of its type, skipping BEGIN lines that never end', () => {
+    const text = `-----BEGIN PRIVATE KEY-----\n${block('CERTIFICATE')}-----BEGIN X-----\n${block('PUBLIC KEY')}`;
+    expect(pemBlocks(text).map((b) => b.type)).toEqual(['CERTIFICATE', 'PUBLIC KEY']);
+    // A block of one type may contain the markers of another: it ends at its own END line.
+    expect(pemBlocks(`-----BEGIN A-----\n${block('B')}-----END A-----\n`).map((b) => b.type)).toEqual(['A']);
+    // Closing dashes shared with the next marker, as the regex this replaced allowed.
+    expect(pemBlocks('-----BEGIN A----------END A-----').map((b) => b.pem)).toEqual(['-----BEGIN A----------END A-----\n']);
+  });
+
+  // 1 MB of BEGIN lines took 42 s in the regex this replaced (it rescanned the rest for each line).
+  it('1 MB of BEGIN lines without an END: no block, and the key error says so', { timeout: 10_000 }, () => {
+    const text = '-----BEGIN PRIVATE KEY-----\n'.repeat((1 << 20) / 28);
+    expect(pemBlocks(text)).toEqual([]);
+    expect(errorOf(() => parsePrivateKey(text, '/k.pem')).message).toMatch(/BEGIN line without a matching END line/);
+    expect(errorOf(() => parseCertificate(text, '/c.pem')).code).toBe('cert-invalid');
+  });
+
+  it('a megabyte of whitespace inside or after a block is repaired away, not scanned again per character', { timeout: 10_000 }, () => {
+    const spaced = `${rsa.pkcs8}${' \t\n'.repeat(1 << 18)}${cert}`;
+    expect(parsePrivateKey(spaced).pem).toBe(rsa.pkcs8);
+    expect(parseCertificate(spaced).pem).toBe(cert);
+    expect(classifyPem(`-----BEGIN A-----\n${'\n'.repeat(1 << 20)}x`).kind).toBe('garbage');
+  });
+
+  it('thousands of small damaged key blocks are not each decoded', { timeout: 10_000 }, () => {
+    const text = block('PRIVATE KEY').repeat((1 << 20) / 60);
+    expect(errorOf(() => parsePrivateKey(text, '/k.pem')).message).toMatch(/damaged PKCS#8 private key/);
   });
 });
 

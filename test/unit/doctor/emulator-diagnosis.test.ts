@@ -101,7 +101,8 @@ describe('doctor against the emulator (real HTTP)', () => {
     { name: 'server errors', arrange: (emu) => emu.setSimulation({ serverErrors: 100 }), code: 'server-error', page: null },
     { name: 'propagation of a new app', options: { simulate: { propagationSeconds: 600 } }, code: 'client-id-invalid', page: 'ManageExternalClientApplication', text: /less than 10 minutes ago/ },
     { name: 'app removed', arrange: (emu) => emu.removeApp(CLIENT_ID), code: 'client-id-invalid', page: 'ManageExternalClientApplication' },
-    { name: 'API disabled for the user', arrange: (emu) => emu.updateUser(USERNAME, { apiEnabled: false }), code: 'api-access-denied', page: 'ManageExternalClientApplication' },
+    // The token is issued with the api scope: the user's missing "API Enabled" comes first, not the scope.
+    { name: 'API disabled for the user', arrange: (emu) => emu.updateUser(USERNAME, { apiEnabled: false }), code: 'api-access-denied', page: 'PermSets', text: /lacks the "API Enabled" permission/ },
     { name: 'inactive org', arrange: (emu) => emu.setOrgActive(false), code: 'inactive-org', page: 'CompanyProfileInfo' },
     {
       name: 'Connected App in a sandbox taken for production',

@@ -64,10 +64,11 @@ describe('doctor --error explains pasted errors offline', () => {
     expect(report.checks[0]).toMatchObject({ code: 'client-id-format', status: 'fail' });
   });
 
-  it('unrecognised text is a warning (exit 0 unless --strict) that points at a full doctor run', () => {
+  it('unrecognised text is a warning (exit 0 unless --strict) that points at a test of the login itself', () => {
     const report = explainError('Segmentation fault (core dumped)');
     expect(report.checks).toEqual([expect.objectContaining({ id: 'error-unrecognised', status: 'warn', summary: 'not recognised as a Salesforce JWT bearer error' })]);
-    expect(report.checks[0]!.fix?.command).toBe('sfjwt doctor');
+    expect(report.checks[0]!.fix?.command).toBe('sfjwt verify');
+    expect(explainError('Segmentation fault', { alias: 'acme' }).checks[0]!.fix?.command).toBe('sfjwt verify -a acme');
     expect(exitCodeFor(summarize(report.checks), false)).toBe(0);
     expect(exitCodeFor(summarize(report.checks), true)).toBe(1);
   });

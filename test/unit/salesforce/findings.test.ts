@@ -55,12 +55,33 @@ describe('findingFor', () => {
     expect(finding.fixes.join('\n')).toMatch(/Manage Profiles or Manage Permission Sets/);
   });
 
-  it('names both app kinds and Quick Find wording when neither app kind nor org is known', () => {
+  it('names both app kinds, in one line per item, and Quick Find wording when neither app kind nor org is known', () => {
     const finding = findingFor('client-id-invalid');
     expect(finding.setupUrl).toBeUndefined();
-    expect(finding.fixes.some((line) => line.startsWith('External Client App: '))).toBe(true);
-    expect(finding.fixes.some((line) => line.startsWith('Connected App: '))).toBe(true);
+    expect(finding.fixes[0]).toMatch(/^External Client App: .+ Connected App: .+/);
     expect(finding.fixes.join('\n')).toContain('Setup → Quick Find "External Client App Manager"');
+    // Items keep their index whatever the app kind: callers pick "the third cause" by position.
+    const unknown = findingFor('user-not-approved');
+    const eca = findingFor('user-not-approved', { appKind: 'eca' });
+    expect(unknown.causes).toHaveLength(eca.causes.length);
+    expect(unknown.fixes).toHaveLength(eca.fixes.length);
+    expect(unknown.causes[2]).toBe(eca.causes[2]);
+    expect(unknown.fixes[0]).toContain('Connected App: ');
+  });
+
+  it('puts -a <alias> into the commands it suggests when a profile is in use', () => {
+    expect(findingFor('client-id-invalid', { alias: 'acme' }).fixes.join('\n')).toContain('`sfjwt verify -a acme --wait 600`');
+    expect(findingFor('client-id-invalid').fixes.join('\n')).toContain('`sfjwt verify --wait 600`');
+    expect(findingFor('cert-expiring', { alias: 'acme' }).fixes[0]).toContain('`sfjwt cert renew -a acme`');
+    for (const code of ALL_CODES) expect(JSON.stringify(findingFor(code, { alias: 'x' })), code).not.toContain('{-a}');
+  });
+
+  it('never suggests a command whose output file can be its input (SPEC §10)', () => {
+    for (const code of ALL_CODES) {
+      const text = [...FINDINGS[code].causes, ...FINDINGS[code].fixes].join('\n');
+      // `-out server.key` run in the key's folder truncates the key before openssl reads it.
+      expect(text, code).not.toMatch(/-out (server\.key|server\.crt)\b/);
+    }
   });
 
   it('accepts the Setup host instead of the login URL', () => {
