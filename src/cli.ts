@@ -174,6 +174,8 @@ Exit codes: 0 ok, 1 failed, 2 usage or input error, 130 cancelled.`,
     .option('--no-verify', 'save the profile without the verification exchange')
     .option('--dry-run', 'ask everything, then print what would be written and done', false)
     .option('--force', 'replace existing key files (backed up first)', false)
+    .option('--admin', 'zero clicks: deploy the External Client App with an admin session (SFJWT_ADMIN_INSTANCE_URL + SFJWT_ADMIN_ACCESS_TOKEN)')
+    .option('--admin-org <alias>', "zero clicks with the Salesforce CLI's login of this org (implies --admin)")
     .action(action('init', () => import('./commands/init.js')));
 
   addCredentialOptions(

@@ -176,16 +176,22 @@ async function fromSfCli(org: string, runner: CommandRunner): Promise<{ instance
   return { instanceUrl: checkInstanceUrl(info.instanceUrl, `sf org display for "${org}"`), token, ...(info.username ? { username: info.username } : {}) };
 }
 
-/** The real runner: `sf` without a shell (sf.cmd on Windows needs one: its arguments are ours). */
-export async function runCommand(file: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string; missing?: boolean }> {
-  const { execFile } = await import('node:child_process');
-  return new Promise((resolve) => {
-    execFile(file, args, { shell: process.platform === 'win32', maxBuffer: 4 * 1024 * 1024, env: { ...process.env, SF_DISABLE_TELEMETRY: 'true' } }, (error, stdout, stderr) => {
-      const errno = (error as NodeJS.ErrnoException | null)?.code;
-      if (errno === 'ENOENT') return resolve({ code: 127, stdout: '', stderr: '', missing: true });
-      resolve({ code: error ? (typeof errno === 'number' ? errno : 1) : 0, stdout: String(stdout), stderr: String(stderr) });
+/**
+ * The real runner, with the environment sfjwt was given (its PATH finds `sf`): no shell, except
+ * on Windows where sf.cmd needs one (the arguments are ours, never user text beyond a checked alias).
+ */
+export function commandRunner(env: Readonly<Record<string, string | undefined>>): CommandRunner {
+  return async (file, args) => {
+    const { execFile } = await import('node:child_process');
+    return new Promise((resolve) => {
+      const options = { shell: process.platform === 'win32', maxBuffer: 4 * 1024 * 1024, env: { ...env, SF_DISABLE_TELEMETRY: 'true' } };
+      execFile(file, args, options, (error, stdout, stderr) => {
+        const errno = (error as NodeJS.ErrnoException | null)?.code;
+        if (errno === 'ENOENT') return resolve({ code: 127, stdout: '', stderr: '', missing: true });
+        resolve({ code: error ? (typeof errno === 'number' ? errno : 1) : 0, stdout: String(stdout), stderr: String(stderr) });
+      });
     });
-  });
+  };
 }
 
 /**
@@ -199,8 +205,8 @@ export async function openAdminSession(
   const timeoutMs = deps.timeoutMs ?? 30_000;
   if (options.adminOrg !== undefined) {
     const org = options.adminOrg.trim();
-    if (org === '' || /\s|^-/.test(org)) throw new UsageError(`invalid --admin-org ${quoteInput(options.adminOrg)}`, 'pass the alias or username of a Salesforce CLI login (`sf org list`)');
-    const found = await fromSfCli(org, deps.runner ?? runCommand);
+    if (!/^[A-Za-z0-9][A-Za-z0-9._@+-]*$/.test(org)) throw new UsageError(`invalid --admin-org ${quoteInput(options.adminOrg)}`, 'pass the alias or username of a Salesforce CLI login (`sf org list`)');
+    const found = await fromSfCli(org, deps.runner ?? commandRunner(deps.env));
     return new AdminSession(found.instanceUrl, found.token, `sf org "${org}"`, found.username, deps.http, timeoutMs, deps.signal);
   }
   if (!options.admin) return undefined;

@@ -8,10 +8,16 @@ import { cancelMessage, createWizard, resolveAlias, runWizard } from '../wizard/
 export type { InitOptions };
 
 /** `sfjwt init`: the guided wizard (SPEC §5). Ctrl-C anywhere is exit 130 with what was kept. */
-export const run: CommandHandler<InitOptions> = async (options, cmd) => {
+export const run: CommandHandler<InitOptions & { admin?: boolean; adminOrg?: string }> = async (options, cmd) => {
   let ctx: WizardContext | undefined;
   try {
     const alias = await resolveAlias(cmd);
+    // The zero-click path (SPEC §11) has no wizard steps: it deploys the app with an admin session.
+    const admin = await import('../admin/init.js');
+    if (admin.wantsAdmin(options)) {
+      const zeroClick = () => admin.runAdminInit(cmd, options, alias);
+      return await (options.dryRun ? zeroClick() : withAliasLock(cmd.configDir, alias, zeroClick));
+    }
     // A dry run writes nothing, so it needs no lock; a real run must not interleave with another on the alias.
     const wizard = async () => {
       const created = await createWizard(cmd, options, alias);

@@ -223,6 +223,13 @@ export function loadEmulatorConfig(json: unknown): EmulatorConfig {
 
   const config: EmulatorConfig = { org, apps, users };
   if (value.simulate !== undefined) config.simulate = validateSimulation(value.simulate);
+  if (value.admins !== undefined) {
+    if (!Array.isArray(value.admins)) fail('admins', 'must be an array');
+    config.admins = value.admins.map((admin, i) => {
+      if (!isObject(admin)) fail(`admins[${i}]`, 'must be an object');
+      return { username: str(admin, 'username', `admins[${i}]`), accessToken: str(admin, 'accessToken', `admins[${i}]`) };
+    });
+  }
   return config;
 }
 

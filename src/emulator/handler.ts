@@ -3,6 +3,7 @@
  * no randomness. It updates `state` in place (tokens, login history, counters, request log) and
  * returns it with the response. The HTTP server in server.ts is a thin shell around it.
  */
+import { adminResource } from './admin.js';
 import { exchangeToken } from './token.js';
 import {
   authenticate,
@@ -101,6 +102,12 @@ function route(
     }
     state.counters.tokensIssued += 1;
     return json({ status: 200, body: outcome.body, headers: { 'cache-control': NO_STORE, pragma: 'no-cache' } });
+  }
+
+  const admin = adminResource(state, request, pathname, query, now, serverNow);
+  if (admin) {
+    if (admin.status < 300) state.counters.apiCalls += 1;
+    return json(admin);
   }
 
   if (method !== 'GET' && !(method === 'POST' && pathname === '/services/oauth2/userinfo')) {

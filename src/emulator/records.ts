@@ -2,6 +2,7 @@
  * The few sObjects the emulator can query, as Salesforce shapes them (attributes, canonical field
  * names whatever the case used in the query, 15/18-character id matching).
  */
+import { assignmentRows, permissionSetRows } from './admin.js';
 import { parseSoql, SoqlError, type SoqlCondition, type SoqlValue } from './soql.js';
 import type { EmulatorState, EmulatorUserConfig } from './types.js';
 
@@ -71,6 +72,8 @@ const TABLES: SObjectTable[] = [
     rows: (state) => state.users.map(userRecord),
   },
   { name: 'ScratchOrgInfo', rows: () => [] },
+  { name: 'PermissionSet', fields: ['Id', 'Name', 'Label'], rows: permissionSetRows },
+  { name: 'PermissionSetAssignment', fields: ['Id', 'AssigneeId', 'PermissionSetId'], rows: assignmentRows },
 ];
 
 const TOOLING_TABLES: SObjectTable[] = [

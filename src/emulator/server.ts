@@ -123,7 +123,8 @@ export async function startEmulator(config: EmulatorConfig, options: StartEmulat
           const body = JSON.stringify([{ errorCode: 'REQUEST_TOO_LARGE', message: `request body exceeds ${MAX_BODY_BYTES} bytes` }]);
           return send(res, 413, { 'content-type': 'application/json;charset=UTF-8', date: serverClock(state, now()).toUTCString() }, body);
         }
-        const request = { method: req.method ?? 'GET', path: req.url ?? '/', headers: headerMap(req), body: Buffer.concat(chunks).toString('utf8') };
+        const bytes = Buffer.concat(chunks);
+        const request = { method: req.method ?? 'GET', path: req.url ?? '/', headers: headerMap(req), body: bytes.toString('utf8'), bytes };
         const response = handleControl(state, request, now()) ?? handleRequest(state, request, now()).response;
         send(res, response.status, response.headers, response.body);
       })().catch(() => {

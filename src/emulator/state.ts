@@ -2,6 +2,7 @@
  * Emulator state and the pure operations that change it (the runtime controls).
  * Every time-dependent operation takes the real `now`; nothing here reads the clock.
  */
+import { installAdmins } from './admin.js';
 import { assertCertificatePem, DEFAULT_LOGIN_RATE_LIMIT_PER_HOUR, DEFAULT_SCOPES, validateSimulation } from './config.js';
 import type {
   AppState,
@@ -56,7 +57,7 @@ export function createEmulatorState(
 ): EmulatorState {
   const simulate = { ...DEFAULT_SIMULATION, ...(config.simulate ?? {}) };
   const visibleAtMs = options.now.getTime() + simulate.propagationSeconds * 1000;
-  return {
+  const state: EmulatorState = {
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
     org: {
       orgId: config.org.orgId,
@@ -79,6 +80,8 @@ export function createEmulatorState(
     requests: [],
     counters: { requests: 0, tokenRequests: 0, tokensIssued: 0, tokenErrors: 0, apiCalls: 0, serverErrorsServed: 0 },
   };
+  if (config.admins) installAdmins(state, config.admins);
+  return state;
 }
 
 export function findApp(state: EmulatorState, clientId: string): AppState | undefined {

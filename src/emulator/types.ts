@@ -84,11 +84,18 @@ export interface EmulatorSimulation {
   loginRateLimitPerHour?: number;
 }
 
+/** An org admin with a session that never expires (SPEC §11): deploys, queries, assigns. */
+export interface EmulatorAdminConfig {
+  username: string;
+  accessToken: string;
+}
+
 export interface EmulatorConfig {
   org: EmulatorOrgConfig;
   apps: EmulatorAppConfig[];
   users: EmulatorUserConfig[];
   simulate?: EmulatorSimulation;
+  admins?: EmulatorAdminConfig[];
 }
 
 /** A request as the pure handler sees it. */
@@ -99,6 +106,8 @@ export interface EmulatorRequest {
   /** Lower-case header names. */
   headers: Record<string, string | undefined>;
   body: string;
+  /** The raw body (a multipart deploy carries a binary zip); absent when only text was given. */
+  bytes?: Uint8Array;
 }
 
 export interface EmulatorResponse {
@@ -174,6 +183,8 @@ export interface EmulatorState {
   logins: Record<string, number[]>;
   requests: RequestLogEntry[];
   counters: EmulatorCounters;
+  /** Admin tokens, deployed apps, permission sets and assignments (admin.ts). */
+  admin?: import('./admin.js').AdminState;
 }
 
 /** A token-endpoint failure, exactly as Salesforce spells it. */
