@@ -136,6 +136,27 @@ describe('sfjwt doctor (built CLI)', () => {
     expect(run.stdout).toContain(`Applied\n  ✔ chmod 600 ${loose.keyPath}`);
   });
 
+  it('--fix repairs a key with literal \\n in place (the built CLI): exit 2 without --yes, then a 0600 PEM and the original in keys/<alias>/backup/', async () => {
+    const dir = await makeTempDir();
+    const keyDir = path.join(dir, 'keys', 'ci');
+    await fs.mkdir(keyDir, { recursive: true, mode: 0o700 });
+    const damaged = await writePair(keyDir, pair);
+    const literal = pair.keyPem.replace(/\n/g, '\\n');
+    await fs.writeFile(damaged.keyPath, literal);
+    await writeProfiles(dir, [profile('ci', { keyPath: damaged.keyPath, certPath: damaged.certPath })]);
+    const refused = await cli(['-a', 'ci', '--fix'], { SFJWT_HOME: dir });
+    expect(refused.code).toBe(2);
+    expect(await fs.readFile(damaged.keyPath, 'utf8')).toBe(literal);
+    const run = await cli(['-a', 'ci', '--fix', '--yes'], { SFJWT_HOME: dir });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(await fs.readFile(damaged.keyPath, 'utf8')).toBe(pair.keyPem);
+    expect(await modeOf(damaged.keyPath)).toBe(0o600);
+    const [stamp] = await fs.readdir(path.join(keyDir, 'backup'));
+    expect(await fs.readFile(path.join(keyDir, 'backup', stamp!, 'server.key'), 'utf8')).toBe(literal);
+    expect(run.stdout).toContain('✔ Private key format: RSA private key, unencrypted, PKCS#8 PEM');
+    expect(run.stdout).toContain('✔ Token exchange');
+  });
+
   it('usage errors exit 2: unknown --only id, --all with -a, nothing to diagnose, an unknown profile', async () => {
     expect((await cli(['-a', 'good', '--only', 'nope'])).code).toBe(2);
     expect((await cli(['--all', '-a', 'good'])).code).toBe(2);
