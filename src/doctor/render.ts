@@ -63,7 +63,7 @@ export function renderNextStep(report: DoctorReport, options: Pick<RenderOptions
 
 /**
  * A fix, each thing said once: the hint, the command unless the hint already spells it, the automatic
- * fix unless it is that same command (then the hint says --fix does it).
+ * fix unless it is that same command (then the hint says --fix does it) or the hint already offers --fix.
  */
 function renderFix(fix: CheckFix, o: RenderOptions, indent: string): string[] {
   const { color: c } = o;
@@ -73,7 +73,7 @@ function renderFix(fix: CheckFix, o: RenderOptions, indent: string): string[] {
   if (fix.auto) {
     const said = lines.some((line) => line.includes(fix.auto!.description));
     if (said) lines[lines.length - 1] += c.dim(' (--fix does this)');
-    else lines.push(`  Automatic fix (--fix): ${fix.auto.description}`);
+    else if (!fix.hint.includes('--fix')) lines.push(`  Automatic fix (--fix): ${fix.auto.description}`);
   }
   return lines.map((line) => `${indent}${line}`);
 }

@@ -81,6 +81,7 @@ describe('doctor --fix repairs the key file in place', () => {
       const run = await runInProcess(['doctor', ...key.flags], createTestDeps({ env: { SFJWT_HOME: dir }, cwd: dir }));
       expect(run.stdout).toContain('! Private key format');
       expect(run.stdout).toContain('with --fix');
+      expect(run.stdout).not.toContain('Automatic fix (--fix)');
       // `openssl pkey -in …/server.key -out server.key`, run in the key's folder, leaves it empty.
       expect(run.stdout).not.toMatch(/-out server\.key/);
       expect(run.stdout).toMatch(/Run `sfjwt doctor --fix` to apply 1 automatic fix\./);
