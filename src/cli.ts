@@ -228,6 +228,7 @@ Exit codes: 0 ok, 1 failed, 2 usage or input error, 130 cancelled.`,
     .addOption(new Option('--assigned <bool>', "the user's profile is assigned to the app").choices(['true', 'false']).default('true'))
     .option('--sandbox', 'emulate a sandbox org', false)
     .option('--config <file>', 'JSON config for several apps and users')
+    .option('--admin-token <token>', 'accept this access token as an org admin\'s (deploys, queries, assignments: `sfjwt init --admin`)')
     .action(action('emulator', () => import('./commands/emulator.js')));
 
   program

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { CommandHandler } from '../command.js';
-import { loadEmulatorConfig, singleAppConfig, startEmulator, type EmulatorConfig } from '../emulator/index.js';
+import { DEFAULT_ORG_ID, DEFAULT_USER_ID, loadEmulatorConfig, singleAppConfig, startEmulator, type EmulatorConfig } from '../emulator/index.js';
 import { UsageError } from '../errors.js';
 import { renderEnvelope } from '../run.js';
 import { readFileFor } from '../store/key-files.js';
@@ -15,6 +15,20 @@ export interface EmulatorOptions {
   assigned: 'true' | 'false';
   sandbox: boolean;
   config?: string;
+  adminToken?: string;
+}
+
+/** The admin of `--admin-token` (SPEC §11): `init --admin` against the emulator. */
+export const EMULATOR_ADMIN_USERNAME = 'admin@emulator.example.com';
+
+/** With --admin-token and no app flags: an org with the run-as user and no app yet (init --admin deploys it). */
+function appFreeConfig(options: EmulatorOptions): EmulatorConfig {
+  if (!options.username) throw new UsageError('missing --username', 'pass --username <run-as user> with --admin-token (or --config <json>)');
+  return loadEmulatorConfig({
+    org: { orgId: DEFAULT_ORG_ID, name: 'sfjwt Emulator Org', isSandbox: options.sandbox, active: true },
+    apps: [],
+    users: [{ username: options.username, userId: DEFAULT_USER_ID, displayName: 'Integration User', email: options.username, active: true }],
+  });
 }
 
 async function configFromOptions(options: EmulatorOptions, cwd: string): Promise<EmulatorConfig> {
@@ -27,6 +41,7 @@ async function configFromOptions(options: EmulatorOptions, cwd: string): Promise
       throw new UsageError(`${file}: ${(error as Error).message}`, 'see `sfjwt emulator --help` and the README for the config format');
     }
   }
+  if (options.adminToken !== undefined && !options.clientId && !options.cert) return appFreeConfig(options);
   const missing = (['clientId', 'cert', 'username'] as const).filter((k) => !options[k]);
   if (missing.length > 0) {
     const flags = missing.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
@@ -47,6 +62,10 @@ async function configFromOptions(options: EmulatorOptions, cwd: string): Promise
 /** Runs until SIGINT/SIGTERM; prints its base URL on stdout first so scripts can read it. */
 export const run: CommandHandler<EmulatorOptions> = async (options, ctx) => {
   const config = await configFromOptions(options, ctx.deps.cwd);
+  if (options.adminToken !== undefined) {
+    if (!/^\S{8,}$/.test(options.adminToken)) throw new UsageError('invalid --admin-token: expected at least 8 characters without spaces');
+    config.admins = [...(config.admins ?? []), { username: EMULATOR_ADMIN_USERNAME, accessToken: options.adminToken }];
+  }
   const emulator = await startEmulator(config, { port: options.port });
   const result = {
     url: emulator.url,
@@ -60,6 +79,8 @@ export const run: CommandHandler<EmulatorOptions> = async (options, ctx) => {
   ctx.ui.success(`Salesforce emulator listening on ${emulator.url} (token endpoint ${result.tokenUrl})`);
   for (const app of result.apps) ctx.ui.info(`  app ${app.clientId} (${app.kind}, policy ${app.policy})`);
   ctx.ui.info(`  users: ${result.users.join(', ')}`);
+  // The admin token itself is the caller's: never echoed.
+  for (const admin of config.admins ?? []) ctx.ui.info(`  admin: ${admin.username} (zero-click: SFJWT_ADMIN_INSTANCE_URL=${emulator.url} sfjwt init --admin)`);
   ctx.ui.info(`  try: sfjwt verify --login-url ${emulator.url} --username ${result.users[0] ?? '<user>'} --client-id ${result.apps[0]?.clientId ?? '<key>'} --key <server.key>`);
   ctx.ui.info('  Ctrl-C stops it.');
   await new Promise<void>((resolve) => {

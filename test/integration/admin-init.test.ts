@@ -173,3 +173,20 @@ describe('init --admin against the emulator over real HTTP (zero clicks)', () =>
     expect(`${unknown.json().error.message} ${unknown.json().error.hint}`).toMatch(/No authorization information found for nope.*sf org login web -o nope/s);
   });
 });
+
+describe('sfjwt emulator --admin-token', () => {
+  it('serves an app-free org whose admin token lets init --admin set up a verified login; the token is not echoed', async () => {
+    const stop = new AbortController();
+    const deps = createTestDeps({ signal: stop.signal, env: { SFJWT_HOME: await home() } });
+    const running = runInProcess(['emulator', '--json', '--admin-token', ADMIN_TOKEN, '--username', USER], deps);
+    while (!deps.captured.stdout.includes('"url"')) await new Promise((resolve) => setTimeout(resolve, 20));
+    const url = JSON.parse(deps.captured.stdout).result.url as string;
+    const out = await cli(initArgs(), await home(), { SFJWT_ADMIN_INSTANCE_URL: url, SFJWT_ADMIN_ACCESS_TOKEN: ADMIN_TOKEN });
+    expect(out.code).toBe(0);
+    expect(out.json().result.verification.username).toBe(USER);
+    stop.abort();
+    const server = await running;
+    expect(server.code).toBe(0);
+    expect(server.stdout + server.stderr).not.toContain(ADMIN_TOKEN);
+  });
+});
