@@ -69,7 +69,8 @@ function planFor(cmd: CommandContext, options: AdminInitOptions, alias: string, 
   const files = existing && existsSync(existing.keyPath) && existing.certPath && existsSync(existing.certPath)
     ? { keyPath: existing.keyPath, certPath: existing.certPath }
     : keyPaths(options.outDir ? path.resolve(cmd.deps.cwd, options.outDir) : keyDir(cmd.configDir, alias));
-  const generateKeys = !(existsSync(files.keyPath) && existsSync(files.certPath)) || options.force;
+  // An existing pair is kept; --force here means "replace the app's certificate", not the key files.
+  const generateKeys = !(existsSync(files.keyPath) && existsSync(files.certPath));
   return {
     alias,
     loginUrl: normalized.url,
@@ -160,7 +161,7 @@ export async function runAdminInit(cmd: CommandContext, options: AdminInitOption
         keySize: Number(options.keySize ?? '2048') as RsaKeySize,
         days: options.days ?? 730,
         commonName: alias,
-        force: options.force,
+        force: false,
         backupDir: backupDir(cmd.configDir, alias, now),
         now,
         random: deps.random,

@@ -190,3 +190,23 @@ describe('sfjwt emulator --admin-token', () => {
     expect(server.stdout + server.stderr).not.toContain(ADMIN_TOKEN);
   });
 });
+
+describe('init --admin when the local certificate changed', () => {
+  it('refuses to replace the app\'s certificate without --force (it breaks other clients), and with --force deploys it and verifies', async () => {
+    const emu = await start();
+    const h = await home();
+    const first = (await cli(initArgs(), h, adminEnv(emu))).json();
+    // A new key pair in place of the old one (as `cert generate --force` leaves it).
+    const regenerated = await cli(['cert', 'generate', '--json', '-a', 'ci', '--force'], h);
+    expect(regenerated.code).toBe(0);
+    const refused = await cli(initArgs(), h, adminEnv(emu));
+    expect(refused.code).toBe(2);
+    expect(refused.json().error.message).toMatch(/holds another certificate.*stops every client still signing with the old key/);
+    expect(refused.json().error.hint).toMatch(/--force/);
+    const forced = await cli([...initArgs(), '--force'], h, adminEnv(emu));
+    expect(forced.code).toBe(0);
+    expect(forced.json().result.profile.clientId).toBe(first.result.profile.clientId);
+    expect(forced.json().result.verification.username).toBe(USER);
+    expect(emu.state.apps[0]!.certs).toHaveLength(2);
+  });
+});
