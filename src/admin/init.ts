@@ -8,8 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../command.js';
 import { generateKeyPairFiles } from '../commands/cert-generate.js';
-import type { Credentials } from '../core/credentials.js';
-import { validateClientId, validateUsername } from '../core/credentials.js';
+import { profileCredentials, validateClientId, validateUsername } from '../core/credentials.js';
 import { failureError, rememberSuccess, verifyCredentials, warnAboutSkew } from '../core/verification.js';
 import type { RsaKeySize } from '../crypto/keys.js';
 import { fingerprintSha256 } from '../crypto/inspect.js';
@@ -82,25 +81,6 @@ function planFor(cmd: CommandContext, options: AdminInitOptions, alias: string, 
     consumerKey,
     ...files,
     generateKeys,
-  };
-}
-
-function credentialsFor(profile: Profile, config: Credentials['config'], timeoutSeconds: number | undefined): Credentials {
-  const normalized = normalizeLoginUrl(profile.loginUrl);
-  return {
-    alias: profile.alias,
-    profile,
-    config,
-    loginUrl: normalized.url,
-    loginUrlKind: normalized.kind,
-    username: profile.username,
-    clientId: profile.clientId!,
-    orgKind: profile.orgKind,
-    appKind: 'eca',
-    keySource: profile.keyPath,
-    keyPath: profile.keyPath,
-    ...(profile.certPath ? { certPath: profile.certPath } : {}),
-    timeoutMs: (timeoutSeconds ?? 30) * 1000,
   };
 }
 
@@ -231,7 +211,7 @@ export async function runAdminInit(cmd: CommandContext, options: AdminInitOption
   const files = { keyPath: plan.keyPath, certPath: plan.certPath };
   if (!options.verify) return { result: { profile, verification: null, files, ...extra } };
 
-  const creds = credentialsFor(profile, saved, options.timeout);
+  const creds = profileCredentials(profile, saved, (options.timeout ?? 30) * 1000);
   const outcome = await verifyCredentials(cmd, creds, { waitSeconds });
   warnAboutSkew(cmd, outcome.ok ? outcome.result.clockSkewSeconds : outcome.clockSkewSeconds);
   if (!outcome.ok) {

@@ -124,6 +124,27 @@ export async function resolveCredentials(ctx: CommandContext, flags: CredentialF
   };
 }
 
+/** A saved profile's credentials (the login it was made for; the working pair it remembers). */
+export function profileCredentials(profile: Profile, config: ConfigDocument, timeoutMs: number): Credentials {
+  const normalized = normalizeLoginUrl(profile.loginUrl);
+  return {
+    alias: profile.alias,
+    profile,
+    config,
+    loginUrl: normalized.url,
+    loginUrlKind: normalized.kind,
+    username: profile.username,
+    clientId: profile.clientId!,
+    orgKind: profile.orgKind,
+    appKind: profile.appKind,
+    keySource: profile.keyPath,
+    keyPath: profile.keyPath,
+    ...(profile.certPath ? { certPath: profile.certPath } : {}),
+    ...(profile.audience ? { remembered: { loginUrl: profile.lastVerified?.loginUrl ?? profile.loginUrl, audience: profile.audience } } : {}),
+    timeoutMs,
+  };
+}
+
 /** Reads and parses the key; CI-secret damage that can be repaired is repaired with a warning. */
 export async function loadKey(ctx: CommandContext, creds: Pick<Credentials, 'keySource' | 'keyPath'>): Promise<LoadedKey> {
   const text = creds.keyPath ? await readFileFor('private key', creds.keyPath) : (ctx.deps.env.SFJWT_KEY ?? '');
