@@ -190,7 +190,8 @@ Exit codes: 0 ok, 1 failed, 2 usage or input error, 130 cancelled.`,
       .option('--show-assertion', 'print the assertion sfjwt signs (a credential for 3 minutes)', false)
       .option('--all', 'every profile, concurrently', false)
       .option('--strict', 'warnings fail too', false)
-      .option('--fix', 'apply the safe automatic fixes (chmod 600, .gitignore)', false),
+      .option('--fix', 'apply the safe automatic fixes (key repair, chmod 600, .gitignore)', false)
+      .option('--passphrase-env <var>', "with --fix: the environment variable holding the key's passphrase"),
   ).action(action('doctor', () => import('./commands/doctor.js')));
 
   program

@@ -229,9 +229,6 @@ async function showAssertion(ctx: CommandContext, settings: DoctorSettings, repo
   };
 }
 
-/** A hidden-input prompt, where the prompter offers one (a passphrase must not be echoed). */
-type WithPassword = { password?(question: { id: string; message: string }): Promise<string> };
-
 function fixIo(ctx: CommandContext, settings: DoctorSettings, options: DoctorOptions): FixIo {
   const now = ctx.deps.now();
   return {
@@ -244,8 +241,7 @@ function fixIo(ctx: CommandContext, settings: DoctorSettings, options: DoctorOpt
         if (value === undefined) throw new UsageError(`environment variable ${name} (--passphrase-env) is not set`, `set it to the passphrase of ${file}`);
         return value;
       }
-      const ask = (ctx.deps.prompter as WithPassword).password;
-      if (ctx.interactive && ask) return ask.call(ctx.deps.prompter, { id: 'passphrase', message: `Passphrase of ${file}` });
+      if (ctx.interactive) return ctx.deps.prompter.password({ id: 'passphrase', message: `Passphrase of ${file}` });
       throw new UsageError(`${file} is protected by a passphrase, which --fix needs to remove it`, 'put the passphrase in an environment variable and pass its name: --passphrase-env VAR (never the passphrase itself)');
     },
   };

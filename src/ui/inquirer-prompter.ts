@@ -71,6 +71,10 @@ export function createInquirerPrompter(streams: () => Context): Prompter {
       const { input } = await load();
       return guard(context(), (c) => input({ message: q.message, default: q.default, validate: q.validate ? (v: string) => q.validate!(v) : undefined }, c));
     },
+    async password(q) {
+      const { password } = await load();
+      return guard(context(), (c) => password({ message: q.message, mask: true }, c));
+    },
     async select(q) {
       const { select } = await load();
       return guard(context(), (c) => select({ message: q.message, choices: q.choices, default: q.default, loop: false }, c)) as Promise<typeof q.default & string>;

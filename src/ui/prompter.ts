@@ -26,8 +26,15 @@ export interface ConfirmQuestion {
   default?: boolean;
 }
 
+export interface PasswordQuestion {
+  id: string;
+  message: string;
+}
+
 export interface Prompter {
   input(question: InputQuestion): Promise<string>;
+  /** Hidden input (a passphrase): never echoed. */
+  password(question: PasswordQuestion): Promise<string>;
   select<T extends string>(question: SelectQuestion<T>): Promise<T>;
   confirm(question: ConfirmQuestion): Promise<boolean>;
   /**
@@ -48,6 +55,7 @@ export class GoBack extends Error {
 /** Used when prompting is not allowed: any question is a bug in the caller's resolve logic. */
 export const noPrompter: Prompter = {
   input: (q) => Promise.reject(new Error(`unexpected prompt "${q.id}" in non-interactive mode`)),
+  password: (q) => Promise.reject(new Error(`unexpected prompt "${q.id}" in non-interactive mode`)),
   select: (q) => Promise.reject(new Error(`unexpected prompt "${q.id}" in non-interactive mode`)),
   confirm: (q) => Promise.reject(new Error(`unexpected prompt "${q.id}" in non-interactive mode`)),
 };

@@ -1,5 +1,5 @@
 import { CancelledError } from '../../src/errors.js';
-import { GoBack, type ConfirmQuestion, type InputQuestion, type Prompter, type SelectQuestion } from '../../src/ui/prompter.js';
+import { GoBack, type ConfirmQuestion, type InputQuestion, type PasswordQuestion, type Prompter, type SelectQuestion } from '../../src/ui/prompter.js';
 
 /** Stands for pressing Ctrl-C at this prompt (the real prompter throws CancelledError). */
 export const CTRL_C = Symbol('ctrl-c');
@@ -13,7 +13,7 @@ export type Answer = string | boolean | typeof CTRL_C | typeof ESC | typeof ENTE
 export interface Asked {
   id: string;
   message: string;
-  kind: 'input' | 'select' | 'confirm';
+  kind: 'input' | 'password' | 'select' | 'confirm';
   /** For selects: the values offered. */
   choices?: string[];
   default?: string | boolean;
@@ -70,6 +70,13 @@ export function scriptedPrompter(script: Record<string, Answer | Answer[]>): Scr
         if (verdict === true) return value;
         rejected.push({ id: q.id, value, message: verdict });
       }
+    },
+    async password(q: PasswordQuestion) {
+      const question: Asked = { id: q.id, message: q.message, kind: 'password' };
+      asked.push(question);
+      const answer = await next(question);
+      if (typeof answer !== 'string') throw new Error(`prompt "${q.id}" is a password; scripted "${String(answer)}"`);
+      return answer;
     },
     async select<T extends string>(q: SelectQuestion<T>) {
       const values = q.choices.map((c) => c.value as string);

@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -112,6 +112,7 @@ export function scriptedPrompter(script: Record<string, Answer | Answer[]>): Pro
   return {
     asked,
     input: answer,
+    password: answer,
     select: answer,
     confirm: answer,
     done() {
@@ -177,4 +178,74 @@ export function p12WithRounds(p: Pem, where: 'mac' | 'key', rounds: number, algo
   const [, authSafe, macData] = pfx.value as forge.asn1.Asn1[];
   if (!rewrite(where === 'mac' ? macData! : authSafe!)) throw new Error(`no iteration count found in the ${where} part`);
   return Buffer.from(asn1.toDer(pfx).getBytes(), 'binary');
+}
+
+/** X.509 DER of a PEM certificate. */
+export function certDer(pem: string): Buffer {
+  return Buffer.from(pem.split('\n').filter((line) => line && !line.startsWith('-----')).join(''), 'base64');
+}
+
+export function certPem(der: Buffer): string {
+  return `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
+}
+
+/**
+ * Certificates Node's X509Certificate accepts but cannot fully read: validity dates that print as
+ * "Bad time value" (a letter in the notBefore month), and a public key that does not decode (the
+ * rsaEncryption OID's last byte changed).
+ */
+export function brokenCertificates(pem: string): { badDate: Buffer; badKey: Buffer } {
+  const der = certDer(pem);
+  const badDate = Buffer.from(der);
+  badDate[der.indexOf(Buffer.from([0x17, 0x0d])) + 4] = 0x58; // UTCTime YYMMDD…: 'X' in the month
+  const badKey = Buffer.from(der);
+  badKey[der.indexOf(Buffer.from('2a864886f70d010101', 'hex')) + 8] = 0x7f;
+  return { badDate, badKey };
+}
+
+/** Java chars as JKS hashes them: UTF-16BE. */
+const utf16be = (text: string) => Buffer.from(text, 'utf16le').swap16();
+
+function jksString(text: string): Buffer {
+  const bytes = Buffer.from(text, 'utf8');
+  return Buffer.concat([Buffer.from([bytes.length >> 8, bytes.length & 0xff]), bytes]);
+}
+
+const u32 = (n: number) => Buffer.from([n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
+
+/**
+ * A JKS keystore (version 2) as keytool writes it, built here so the certificate bytes can be
+ * anything (the fuzz tests put damaged ones in) under a valid integrity digest: one private key entry
+ * (Sun's KeyProtector: SHA-1 keystream, SHA-1 check) with `chain` as its certificates.
+ */
+export function makeJks(keyPem: string, chain: Buffer[], password: string, alias = 'mykey'): Buffer {
+  const plain = createPrivateKey(keyPem).export({ type: 'pkcs8', format: 'der' });
+  const pwd = utf16be(password);
+  const salt = randomBytes(20);
+  const encrypted = Buffer.alloc(plain.length);
+  let digest: Buffer = salt;
+  for (let offset = 0; offset < plain.length; offset += 20) {
+    digest = createHash('sha1').update(pwd).update(digest).digest();
+    for (let i = 0; i < 20 && offset + i < plain.length; i++) encrypted[offset + i] = plain[offset + i]! ^ digest[i]!;
+  }
+  const protectedKey = Buffer.concat([salt, encrypted, createHash('sha1').update(pwd).update(plain).digest()]);
+  // EncryptedPrivateKeyInfo { AlgorithmIdentifier { 1.3.6.1.4.1.42.2.17.1.1, NULL }, OCTET STRING }
+  const derLength = (n: number) => (n < 0x80 ? Buffer.from([n]) : n < 0x100 ? Buffer.from([0x81, n]) : Buffer.from([0x82, n >> 8, n & 0xff]));
+  const tlv = (tag: number, body: Buffer) => Buffer.concat([Buffer.from([tag]), derLength(body.length), body]);
+  const algorithm = tlv(0x30, Buffer.concat([Buffer.from('060a2b060104012a02110101', 'hex'), Buffer.from([0x05, 0x00])]));
+  const keyInfo = tlv(0x30, Buffer.concat([algorithm, tlv(0x04, protectedKey)]));
+  const body = Buffer.concat([
+    u32(0xfeedfeed),
+    u32(2),
+    u32(1),
+    u32(1), // private key entry
+    jksString(alias),
+    Buffer.alloc(8), // timestamp
+    u32(keyInfo.length),
+    keyInfo,
+    u32(chain.length),
+    ...chain.flatMap((cert) => [jksString('X.509'), u32(cert.length), cert]),
+  ]);
+  const integrity = createHash('sha1').update(pwd).update('Mighty Aphrodite', 'utf8').update(body).digest();
+  return Buffer.concat([body, integrity]);
 }

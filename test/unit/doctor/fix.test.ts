@@ -151,7 +151,7 @@ describe('doctor --fix repairs the key file in place', () => {
       const encrypted = createPrivateKey(pair.keyPem).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pw' }).toString();
       const key = await damagedKey(dir, encrypted);
       const interactive = (passphrase: string) => {
-        const prompter = Object.assign(scriptedPrompter({ 'fix-key-format': true }), { password: async (q: { id: string }) => (q.id === 'passphrase' ? passphrase : '') });
+        const prompter = scriptedPrompter({ 'fix-key-format': true, passphrase });
         return tty(createTestDeps({ env: { SFJWT_HOME: dir, NO_COLOR: '1' }, prompter }));
       };
       const wrong = await runInProcess(['doctor', '--fix', ...key.flags], interactive('nope'));
