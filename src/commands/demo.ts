@@ -91,7 +91,8 @@ export async function runDemo(options: { keep: boolean }, ctx: CommandContext, l
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'sfjwt-demo-'));
   const home = path.join(work, 'home');
   const keysDir = path.join(work, 'keys');
-  const clientId = `3MVG9demo${Buffer.from(ctx.deps.random(12)).toString('hex')}`;
+  // As long as the keys Salesforce generates (85 characters), so no check takes it for a cut-off one.
+  const clientId = `3MVG9demo${Buffer.from(ctx.deps.random(38)).toString('hex')}`;
   const childEnv: NodeJS.ProcessEnv = {
     ...ctx.deps.env,
     SFJWT_HOME: home,

@@ -1,3 +1,4 @@
+import { loginUrlConcern } from '../../salesforce/login-url.js';
 import { finding, pass } from '../outcome.js';
 import type { Check } from '../types.js';
 
@@ -22,18 +23,10 @@ export const loginUrl: Check = {
     const { normalized } = url;
     const details = [`kind: ${KIND_LABEL[normalized.kind] ?? normalized.kind}`, `org kind: ${ctx.memo.orgKind()}`];
     if (ctx.settings.loginUrl && normalized.url !== ctx.settings.loginUrl.trim()) details.push(`normalised from ${ctx.settings.loginUrl.trim()}`);
-    const generic = normalized.kind === 'generic-login' || normalized.kind === 'generic-test';
-    if (generic && ctx.settings.appKind !== 'connected-app') {
-      // 2026 reports: External Client Apps answer app_not_found through login/test (SALESFORCE.md §2.3).
-      return {
-        status: 'warn',
-        code: 'login-url-invalid',
-        summary: `${normalized.url} is a generic login host; External Client Apps are often only found through the org's My Domain`,
-        details,
-        causes: ['login.salesforce.com and test.salesforce.com cannot always resolve an External Client App, which then answers "External client app is not installed in this org".'],
-        fix: { hint: 'Use the My Domain URL (Setup → My Domain), e.g. --login-url https://acme.my.salesforce.com.' },
-        satisfies: true,
-      };
+    // The same judgement the wizard asks the user to confirm (salesforce/login-url.ts).
+    const concern = loginUrlConcern(normalized, ctx.settings.appKind);
+    if (concern) {
+      return { status: 'warn', code: 'login-url-invalid', summary: concern.message, details, causes: [concern.cause], fix: { hint: `${concern.hint}.` }, satisfies: true };
     }
     return pass(`${normalized.url} (${KIND_LABEL[normalized.kind] ?? normalized.kind})`, details);
   },

@@ -215,6 +215,14 @@ describe('certificate checks', () => {
 });
 
 describe('settings checks', () => {
+  it('login-url: a misspelt Salesforce domain warns as the wizard does (one judgement)', async () => {
+    expect(await run('login-url', { loginUrl: 'https://acme.my.salesforc.com' })).toMatchObject({
+      status: 'warn',
+      code: 'login-url-invalid',
+      summary: 'acme.my.salesforc.com is not a Salesforce host; is it a misspelling of salesforce.com?',
+    });
+  });
+
   it('login-url: My Domain passes; a Lightning host fails naming the My Domain URL; a generic host warns for an ECA', async () => {
     expect(await run('login-url', { loginUrl: 'https://acme.my.salesforce.com/' })).toMatchObject({ status: 'pass', summary: expect.stringContaining('My Domain') });
     const lightning = await run('login-url', { loginUrl: 'https://acme.lightning.force.com/lightning/page/home' });

@@ -11,7 +11,7 @@ import { runChecks } from '../../../src/doctor/run.js';
 import { createHttpClient } from '../../../src/net/http.js';
 import type { CredentialFlags } from '../../../src/core/credentials.js';
 
-export const CLIENT_ID = '3MVG9doctorTestConsumerKey_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP';
+export const CLIENT_ID = '3MVG9doctorTestConsumerKey_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV';
 export const USERNAME = 'integration@acme.com';
 
 export interface Pair {
