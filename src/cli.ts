@@ -191,7 +191,9 @@ Exit codes: 0 ok, 1 failed, 2 usage or input error, 130 cancelled.`,
       .option('--all', 'every profile, concurrently', false)
       .option('--strict', 'warnings fail too', false)
       .option('--fix', 'apply the safe automatic fixes (key repair, chmod 600, .gitignore)', false)
-      .option('--passphrase-env <var>', "with --fix: the environment variable holding the key's passphrase"),
+      .option('--passphrase-env <var>', "with --fix: the environment variable holding the key's passphrase")
+      .option('--admin', "also read the org's own records with an admin session (SFJWT_ADMIN_INSTANCE_URL + SFJWT_ADMIN_ACCESS_TOKEN)")
+      .option('--admin-org <alias>', "also read the org's own records with the Salesforce CLI's login of this org"),
   ).action(action('doctor', () => import('./commands/doctor.js')));
 
   program

@@ -94,6 +94,15 @@ export class AdminSession {
     return response;
   }
 
+  /**
+   * A SOAP call (Metadata API `readMetadata`): the token goes in the SessionHeader, so the body is
+   * rendered here, where the token is, from a template that receives it XML-escaped.
+   */
+  soap(call: Omit<AdminCall, 'body'> & { render(sessionId: string): string }): Promise<HttpResponse> {
+    const sessionId = this.#token.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    return this.call({ method: call.method, path: call.path, needs: call.needs, headers: { 'content-type': 'text/xml; charset=utf-8', accept: 'text/xml', soapaction: '""', ...call.headers }, body: call.render(sessionId) });
+  }
+
   relogin(): string {
     return this.source.startsWith('sf org ') ? `Log in again: \`sf org login web -o ${this.source.slice('sf org '.length).replace(/"/g, '')}\`.` : `Set a fresh ${ADMIN_TOKEN_ENV}.`;
   }

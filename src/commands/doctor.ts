@@ -36,6 +36,9 @@ export interface DoctorOptions extends CredentialFlags {
   fix?: boolean;
   /** --fix on an encrypted key: the NAME of the environment variable holding its passphrase. */
   passphraseEnv?: string;
+  /** The org's own records (SPEC §11): the "Org" checks. */
+  admin?: boolean;
+  adminOrg?: string;
 }
 
 /** Profiles diagnosed at once by --all: enough to hide latency, few enough for sockets and CPU. */
@@ -83,6 +86,7 @@ function checkConflicts(options: DoctorOptions, ctx: CommandContext): void {
     }
     if (options.fix) throw new UsageError('--fix applies to one profile at a time', 'run `sfjwt doctor -a <alias> --fix`');
     if (options.showAssertion) throw new UsageError('--show-assertion applies to one profile at a time', 'run `sfjwt doctor -a <alias> --show-assertion`');
+    if (options.admin || options.adminOrg !== undefined) throw new UsageError('--admin reads one profile\'s org records at a time', 'run `sfjwt doctor -a <alias> --admin-org <org>`');
   }
   if ((options.error !== undefined || options.assertion !== undefined) && (options.fix || options.showAssertion)) {
     throw new UsageError('--fix and --show-assertion do not apply to --error or --assertion');
@@ -260,15 +264,28 @@ async function applyFixes(ctx: CommandContext, report: DoctorReport, io: FixIo):
   return applied;
 }
 
+/** With --admin/--admin-org (and the network allowed): a reader of the org's records for the Org checks. */
+async function orgReader(ctx: CommandContext, options: DoctorOptions, settings: DoctorSettings, selection: Selection) {
+  if (!options.admin && options.adminOrg === undefined) return undefined;
+  if (selection.offline) throw new UsageError('--admin reads the org over the network; it cannot be combined with --offline');
+  const [{ openAdminSession }, { readOrgRecords }] = await Promise.all([import('../admin/session.js'), import('../admin/org-records.js')]);
+  const session = (await openAdminSession(options, { env: ctx.deps.env, http: ctx.deps.http, signal: ctx.deps.signal, timeoutMs: settings.timeoutMs }))!;
+  const username = settings.username;
+  if (!username) throw new UsageError('the Org checks need the run-as username', 'pass --username or -a <alias>');
+  const appName = typeof settings.profile?.appName === 'string' ? settings.profile.appName : undefined;
+  return () => readOrgRecords(session, { username, ...(appName ? { appName } : {}) });
+}
+
 async function singleMode(options: DoctorOptions, ctx: CommandContext): Promise<CommandOutcome> {
   const selection = selectionOf(options);
   const settings = await selectedSettings(ctx, options, await readConfig(ctx.configDir), true);
   const shared = sharedForRun();
   const deps = checkDeps(ctx);
+  const org = await orgReader(ctx, options, settings, selection);
   const spinner = ctx.ui.spinner(`Checking ${settings.alias ? `profile ${settings.alias}` : 'the given settings'}${selection.offline ? ' (offline)' : ''}`);
   let run: Awaited<ReturnType<typeof runDoctor>>;
   try {
-    run = await runDoctor({ settings, deps, shared, selection });
+    run = await runDoctor({ settings, deps, shared, selection, ...(org ? { org } : {}) });
   } finally {
     spinner.stop();
   }

@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import type { AudiencePair } from '../salesforce/audience-matrix.js';
 import type { PublicAttempt } from '../salesforce/exchange.js';
 import { skewSeconds } from './checks/clock-skew.js';
+import { ORG_CHECKS, orgDiagnosis } from './checks/org.js';
 import { diagnose } from './diagnose.js';
 import { aliasFlag } from './outcome.js';
 import { createMemo, type RunShared } from './memo.js';
@@ -24,7 +25,7 @@ export function matchesCheck(check: Check, token: string): boolean {
 }
 
 /** `a,b , c` → ['a','b','c']; unknown ids or codes are a usage error naming the known ones. */
-export function parseIdList(value: string | undefined, flag: string, checks: readonly Check[] = CHECKS): string[] | undefined {
+export function parseIdList(value: string | undefined, flag: string, checks: readonly Check[] = [...CHECKS, ...ORG_CHECKS]): string[] | undefined {
   if (value === undefined) return undefined;
   const tokens = value.split(',').map((t) => t.trim()).filter(Boolean);
   if (tokens.length === 0) throw new UsageError(`${flag} needs at least one check id or finding code`, `e.g. ${flag} key-permissions,token-exchange`);
@@ -158,6 +159,8 @@ export interface DoctorRunInput {
   shared: RunShared;
   selection: Selection;
   checks?: readonly Check[];
+  /** With an admin session: the org's records, and the "Org" checks run after the others. */
+  org?: () => Promise<import('../admin/org-records.js').OrgRecords>;
 }
 
 /**
@@ -182,8 +185,9 @@ export function withLoginEvidence(check: CheckResult, working: AudiencePair | nu
 /** One profile's doctor: its own memo, the checks, then the diagnosis over everything that ran. */
 export async function runDoctor(input: DoctorRunInput): Promise<{ report: DoctorReport; ctx: CheckContext }> {
   const memo = createMemo(input.settings, input.deps, input.shared);
-  const ctx: CheckContext = { deps: input.deps, settings: input.settings, memo };
-  const { shown, byId } = await runChecks(input.checks ?? CHECKS, ctx, input.selection);
+  const ctx: CheckContext = { deps: input.deps, settings: input.settings, memo, ...(input.org ? { org: once(input.org) } : {}) };
+  const checked = input.checks ?? (input.org ? [...CHECKS, ...ORG_CHECKS] : CHECKS);
+  const { shown, byId } = await runChecks(checked, ctx, input.selection);
 
   let attempts: PublicAttempt[] = [];
   let working: AudiencePair | null = null;
@@ -200,7 +204,6 @@ export async function runDoctor(input: DoctorRunInput): Promise<{ report: Doctor
       failure = { code: outcome.code, message: outcome.message };
     }
   }
-  const checked = input.checks ?? CHECKS;
   for (const check of checked) {
     const before = byId.get(check.id);
     if (before) byId.set(check.id, withLoginEvidence(before, working, input.settings));
@@ -212,7 +215,7 @@ export async function runDoctor(input: DoctorRunInput): Promise<{ report: Doctor
     clockSkewSeconds = skewSeconds(probe.response?.headers.date, probe.receivedAt);
   }
   const url = memo.loginUrl();
-  const diagnosis = diagnose({
+  const guessed = diagnose({
     attempts,
     working,
     ...(failure ? { failure } : {}),
@@ -225,6 +228,8 @@ export async function runDoctor(input: DoctorRunInput): Promise<{ report: Doctor
     ...(input.settings.certPath ? { certPath: input.settings.certPath } : {}),
     alias: input.settings.alias,
   });
+  const recorded = orgDiagnosis(reported);
+  const diagnosis = [...recorded, ...guessed.filter((d) => !recorded.some((r) => r.code === d.code))];
   return {
     report: {
       alias: input.settings.alias,
@@ -237,4 +242,10 @@ export async function runDoctor(input: DoctorRunInput): Promise<{ report: Doctor
     },
     ctx,
   };
+}
+
+/** The first call's promise, shared by every later call (one read of the org per profile). */
+function once<T>(fn: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined;
+  return () => (result ??= fn());
 }

@@ -8,7 +8,7 @@ import type { DoctorSettings } from './settings.js';
 /** `crash` is only ever set by the runner: a check that threw (a bug in sfjwt). */
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip' | 'crash';
 
-export type Category = 'key' | 'certificate' | 'settings' | 'network' | 'salesforce' | 'error' | 'assertion';
+export type Category = 'key' | 'certificate' | 'settings' | 'network' | 'salesforce' | 'error' | 'assertion' | 'org';
 
 export const CATEGORY_TITLES: Record<Category, string> = {
   key: 'Private key',
@@ -18,6 +18,7 @@ export const CATEGORY_TITLES: Record<Category, string> = {
   salesforce: 'Salesforce',
   error: 'Pasted error',
   assertion: 'Assertion',
+  org: "Org (Salesforce's own records)",
 };
 
 /** What `--fix` hands a repair: the edges a check cannot reach (the config dir, prompts, the clock). */
@@ -78,6 +79,8 @@ export interface CheckContext {
   deps: Pick<Deps, 'http' | 'now' | 'sleep' | 'signal' | 'platform' | 'env'>;
   settings: DoctorSettings;
   memo: DoctorMemo;
+  /** The org's own records through an admin session (--admin/--admin-org): the "Org" checks. Read once. */
+  org?: () => Promise<import('../admin/org-records.js').OrgRecords>;
 }
 
 export interface Check {

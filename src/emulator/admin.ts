@@ -10,7 +10,7 @@ import { COMPONENT_TYPES, type ComponentType } from '../admin/metadata.js';
 import { assertCertificatePem } from './config.js';
 import { authenticate, isSupportedVersion, NOT_FOUND, type JsonAnswer } from './resources.js';
 import { addApp, findApp, findUser, replaceCertificate, updateApp } from './state.js';
-import type { AppState, EmulatorAdminConfig, EmulatorRequest, EmulatorState } from './types.js';
+import type { AppState, EmulatorAdminConfig, EmulatorRequest, EmulatorResponse, EmulatorState } from './types.js';
 
 export interface DeployedEca {
   name: string;
@@ -43,7 +43,7 @@ export interface DeployRecord {
 export interface AdminState {
   /** Access token → admin username. */
   tokens: Record<string, string>;
-  permissionSets: { Id: string; Name: string; Label: string }[];
+  permissionSets: { Id: string; Name: string; Label: string; PermissionsApiEnabled: boolean }[];
   assignments: { Id: string; AssigneeId: string; PermissionSetId: string }[];
   ecas: Record<string, DeployedEca>;
   deploys: Record<string, DeployRecord>;
@@ -251,16 +251,16 @@ function apply(state: EmulatorState, c: Parsed): void {
   if (c.type === 'PermissionSet') {
     const existing = admin.permissionSets.find((p) => p.Name === c.fullName);
     if (existing) existing.Label = c.fields.label!;
-    else admin.permissionSets.push({ Id: nextId(state, '0PS'), Name: c.fullName, Label: c.fields.label! });
+    else admin.permissionSets.push({ Id: nextId(state, '0PS'), Name: c.fullName, Label: c.fields.label!, PermissionsApiEnabled: c.fields.userPermissions === undefined ? false : /ApiEnabled/.test(c.fields.userPermissions) });
     return;
   }
   if (c.type === 'ExternalClientApplication') {
-    admin.ecas[c.fullName] = { ...(admin.ecas[c.fullName] ?? {}), name: c.fullName, fields: c.fields };
+    admin.ecas[c.fullName] = { ...(admin.ecas[c.fullName] ?? {}), name: c.fullName, fields: { ...c.fields, fullName: c.fullName } };
     return;
   }
   const eca = admin.ecas[c.fields.externalClientApplication!]!;
   const slot = ({ ExtlClntAppOauthSettings: 'oauth', ExtlClntAppGlobalOauthSettings: 'global', ExtlClntAppOauthConfigurablePolicies: 'oauthPolicy', ExtlClntAppConfigurablePolicies: 'policy' } as const)[c.type];
-  eca[slot] = { ...(eca[slot] ?? {}), ...c.fields };
+  eca[slot] = { ...(eca[slot] ?? {}), ...c.fields, fullName: c.fullName };
 }
 
 /** Runs a deploy all-or-nothing (rollbackOnError), as Salesforce does for production. */
@@ -423,4 +423,41 @@ export function adminResource(state: EmulatorState, request: EmulatorRequest, pa
   admin.assignments.push({ Id: id, AssigneeId: user.userId, PermissionSetId: set.Id });
   syncDeployedApps(state, now);
   return { status: 201, body: { id, success: true, errors: [] } };
+}
+
+// ---- SOAP readMetadata (the Metadata API's read-back, for doctor's Org checks) ------------------
+
+const SLOTS: Partial<Record<ComponentType, keyof Omit<DeployedEca, 'name'>>> = {
+  ExternalClientApplication: 'fields',
+  ExtlClntAppOauthSettings: 'oauth',
+  ExtlClntAppGlobalOauthSettings: 'global',
+  ExtlClntAppOauthConfigurablePolicies: 'oauthPolicy',
+  ExtlClntAppConfigurablePolicies: 'policy',
+};
+
+const xmlText = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const ENVELOPE = '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns="http://soap.sforce.com/2006/04/metadata" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body>';
+
+function soapFault(code: string, message: string): EmulatorResponse {
+  return { status: 500, headers: { 'content-type': 'text/xml;charset=UTF-8' }, body: `${ENVELOPE}<soapenv:Fault><faultcode>sf:${code}</faultcode><faultstring>${xmlText(`${code}: ${message}`)}</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>` };
+}
+
+/** `POST /services/Soap/m/XX.X` with `readMetadata` for the ECA types; undefined for other paths. */
+export function adminSoap(state: EmulatorState, request: EmulatorRequest, pathname: string, serverNow: Date): EmulatorResponse | undefined {
+  if (!/^\/services\/Soap\/m\/\d+\.\d(?:\/.*)?$/.test(pathname) || request.method.toUpperCase() !== 'POST') return undefined;
+  const tag = (name: string) => [...request.body.matchAll(new RegExp(`<(?:\\w+:)?${name}>([^<]*)</(?:\\w+:)?${name}>`, 'g'))].map((m) => m[1]!.replace(/&(amp|lt|gt|quot|apos);/g, (_a, n: string) => ENTITIES[n]!));
+  const [sessionId] = tag('sessionId');
+  const session = authenticate(state, sessionId ? `Bearer ${sessionId}` : undefined, null, serverNow);
+  if (!session) return soapFault('INVALID_SESSION_ID', 'Invalid Session ID found in SessionHeader: Illegal Session');
+  if (adminOf(state).tokens[sessionId!] === undefined) return soapFault('INSUFFICIENT_ACCESS', 'insufficient access rights on object id');
+  if (!/<(?:\w+:)?readMetadata>/.test(request.body)) return soapFault('UNKNOWN_EXCEPTION', 'The emulator answers readMetadata only');
+  const [type] = tag('type');
+  const slot = SLOTS[type as ComponentType];
+  const records = tag('fullNames').map((fullName) => {
+    const found = slot ? Object.values(adminOf(state).ecas).map((eca) => eca[slot] as Record<string, string> | undefined).find((f) => f?.fullName === fullName) : undefined;
+    if (!found) return '<records xsi:nil="true"/>';
+    const fields = Object.entries(found).filter(([k]) => k !== 'fullName').sort(([a], [b]) => a.localeCompare(b));
+    return `<records xsi:type="${type}"><fullName>${xmlText(fullName)}</fullName>${fields.map(([k, v]) => `<${k}>${xmlText(v)}</${k}>`).join('')}</records>`;
+  });
+  return { status: 200, headers: { 'content-type': 'text/xml;charset=UTF-8' }, body: `${ENVELOPE}<readMetadataResponse><result>${records.join('')}</result></readMetadataResponse></soapenv:Body></soapenv:Envelope>` };
 }

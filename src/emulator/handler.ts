@@ -3,7 +3,7 @@
  * no randomness. It updates `state` in place (tokens, login history, counters, request log) and
  * returns it with the response. The HTTP server in server.ts is a thin shell around it.
  */
-import { adminResource } from './admin.js';
+import { adminResource, adminSoap } from './admin.js';
 import { exchangeToken } from './token.js';
 import {
   authenticate,
@@ -104,6 +104,8 @@ function route(
     return json({ status: 200, body: outcome.body, headers: { 'cache-control': NO_STORE, pragma: 'no-cache' } });
   }
 
+  const soap = adminSoap(state, request, pathname, serverNow);
+  if (soap) return soap;
   const admin = adminResource(state, request, pathname, query, now, serverNow);
   if (admin) {
     if (admin.status < 300) state.counters.apiCalls += 1;

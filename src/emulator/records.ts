@@ -16,6 +16,12 @@ interface SObjectTable {
 }
 
 const PROFILE_ID = '00e000000000001AAA';
+/** The profile of users whose `apiEnabled` is false: API Enabled is a profile (or permission set) permission. */
+const NO_API_PROFILE_ID = '00e000000000002AAA';
+const PROFILES = [
+  { Id: PROFILE_ID, Name: 'System Administrator', PermissionsApiEnabled: true },
+  { Id: NO_API_PROFILE_ID, Name: 'Minimum Access - Salesforce', PermissionsApiEnabled: false },
+];
 
 function splitName(displayName: string): { first: string | null; last: string } {
   const parts = displayName.trim().split(/\s+/);
@@ -36,7 +42,7 @@ export function userRecord(user: Required<EmulatorUserConfig>): SObjectRecord {
     Alias: alias,
     IsActive: user.active,
     UserType: 'Standard',
-    ProfileId: PROFILE_ID,
+    ProfileId: user.apiEnabled ? PROFILE_ID : NO_API_PROFILE_ID,
     TimeZoneSidKey: 'America/Los_Angeles',
     LocaleSidKey: 'en_US',
     LanguageLocaleKey: 'en_US',
@@ -72,7 +78,8 @@ const TABLES: SObjectTable[] = [
     rows: (state) => state.users.map(userRecord),
   },
   { name: 'ScratchOrgInfo', rows: () => [] },
-  { name: 'PermissionSet', fields: ['Id', 'Name', 'Label'], rows: permissionSetRows },
+  { name: 'PermissionSet', fields: ['Id', 'Name', 'Label', 'PermissionsApiEnabled'], rows: permissionSetRows },
+  { name: 'Profile', fields: ['Id', 'Name', 'PermissionsApiEnabled'], rows: () => PROFILES },
   { name: 'PermissionSetAssignment', fields: ['Id', 'AssigneeId', 'PermissionSetId'], rows: assignmentRows },
 ];
 
