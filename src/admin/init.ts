@@ -30,10 +30,6 @@ export interface AdminInitOptions extends InitOptions {
 
 const INTERACTIVE_WAIT_SECONDS = 600;
 
-export function wantsAdmin(options: AdminInitOptions): boolean {
-  return options.admin === true || options.adminOrg !== undefined;
-}
-
 interface Plan {
   alias: string;
   loginUrl: string;

@@ -13,9 +13,9 @@ export const run: CommandHandler<InitOptions & { admin?: boolean; adminOrg?: str
   try {
     const alias = await resolveAlias(cmd);
     // The zero-click path (SPEC §11) has no wizard steps: it deploys the app with an admin session.
-    const admin = await import('../admin/init.js');
-    if (admin.wantsAdmin(options)) {
-      const zeroClick = () => admin.runAdminInit(cmd, options, alias);
+    if (options.admin || options.adminOrg !== undefined) {
+      const { runAdminInit } = await import('../admin/init.js');
+      const zeroClick = () => runAdminInit(cmd, options, alias);
       return await (options.dryRun ? zeroClick() : withAliasLock(cmd.configDir, alias, zeroClick));
     }
     // A dry run writes nothing, so it needs no lock; a real run must not interleave with another on the alias.
