@@ -70,9 +70,7 @@ export class AdminSession {
         method: call.method,
         url,
         headers: { authorization: `Bearer ${this.#token}`, accept: 'application/json', ...call.headers },
-        // The HTTP layer writes bytes as they are (node:http and undici both take a Uint8Array body);
-        // its type says string only until the lead widens HttpRequest.body (see the admin report).
-        ...(call.body !== undefined ? { body: call.body as string } : {}),
+        ...(call.body !== undefined ? { body: call.body } : {}),
         timeoutMs: this.timeoutMs,
         ...(this.signal ? { signal: this.signal } : {}),
       });

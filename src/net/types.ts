@@ -2,7 +2,8 @@ export interface HttpRequest {
   method: 'GET' | 'POST';
   url: string;
   headers?: Record<string, string>;
-  body?: string;
+  /** Text (a form, JSON) or bytes (a multipart upload with a zip). */
+  body?: string | Uint8Array;
   /** A deadline for the whole request (connect, answer and body); past it the request is aborted with kind 'timeout'. */
   timeoutMs: number;
   signal?: AbortSignal;

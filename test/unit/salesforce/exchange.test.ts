@@ -46,7 +46,7 @@ describe('exchangeToken', () => {
     expect(request?.method).toBe('POST');
     expect(request?.headers?.['content-type']).toBe('application/x-www-form-urlencoded');
     expect(request?.timeoutMs).toBe(30_000);
-    const form = new URLSearchParams(request?.body);
+    const form = new URLSearchParams(String(request?.body));
     expect([...form.keys()].sort()).toEqual(['assertion', 'grant_type']);
     expect(form.get('grant_type')).toBe(JWT_BEARER_GRANT);
     // Byte for byte the form encoding a URLSearchParams would give.

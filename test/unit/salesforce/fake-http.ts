@@ -56,7 +56,7 @@ export function oauthError(error: string, description: string, status = 400): Ht
 
 /** The claims of the assertion in a token request's form body. */
 export function claimsOf(request: HttpRequest): Record<string, unknown> {
-  const assertion = new URLSearchParams(request.body ?? '').get('assertion') ?? '';
+  const assertion = new URLSearchParams(String(request.body ?? '')).get('assertion') ?? '';
   return decodeJwt(assertion).claims;
 }
 
