@@ -1,8 +1,8 @@
-import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { createPrivateKey } from 'node:crypto';
 import { derToPem } from '../crypto/der.js';
 import { keyMatchesCertificate } from '../crypto/inspect.js';
-import { normalizeKeyText, parseCertificate, parsePrivateKey, pemBlocks, type ParsedCertificate, type ParsedPrivateKey } from '../crypto/pem.js';
-import { CliError, inputError, UsageError } from '../errors.js';
+import { decodeCertificate, normalizeKeyText, parseCertificate, parsePrivateKey, pemBlocks, type ParsedCertificate, type ParsedPrivateKey } from '../crypto/pem.js';
+import { CliError, inputError, quoteInput, UsageError } from '../errors.js';
 import { KeystoreError, readKeystore, type KeystoreEntry } from '../keystore/index.js';
 import { readFileFor, readInputFile } from '../store/key-files.js';
 import type { Prompter } from '../ui/prompter.js';
@@ -42,7 +42,7 @@ function keystoreError(error: KeystoreError, file: string, passphraseEnv: string
 
 async function chooseEntry(entries: KeystoreEntry[], file: string, keyAlias: string | undefined, ask: Prompter | undefined): Promise<KeystoreEntry> {
   const withKeys = entries.filter((e) => e.privateKeyDer);
-  const names = (list: KeystoreEntry[]) => list.map((e) => `"${e.alias}"`).join(', ');
+  const names = (list: KeystoreEntry[]) => list.map((e) => quoteInput(e.alias)).join(', ');
   if (withKeys.length === 0) {
     throw inputError(
       'key-missing',
@@ -52,7 +52,7 @@ async function chooseEntry(entries: KeystoreEntry[], file: string, keyAlias: str
   }
   if (keyAlias !== undefined) {
     const found = withKeys.find((e) => e.alias === keyAlias) ?? withKeys.find((e) => e.alias.toLowerCase() === keyAlias.toLowerCase());
-    if (!found) throw new UsageError(`${file} has no key entry "${keyAlias}"`, `pass --key-alias with one of: ${names(withKeys)}`);
+    if (!found) throw new UsageError(`${file} has no key entry ${quoteInput(keyAlias)}`, `pass --key-alias with one of: ${names(withKeys)}`);
     return found;
   }
   if (withKeys.length === 1) return withKeys[0]!;
@@ -102,7 +102,7 @@ export async function readImportSource(source: ImportSource, ask: Prompter | und
     );
   }
   const entry = await chooseEntry(read.entries, source.file, source.keyAlias, ask);
-  const keySource = `${source.file} (entry "${entry.alias}")`;
+  const keySource = `${source.file} (entry ${quoteInput(entry.alias)})`;
   // Through PEM so the usual checks apply with their messages (RSA only, decodes).
   let keyPem: string;
   try {
@@ -111,10 +111,13 @@ export async function readImportSource(source: ImportSource, ask: Prompter | und
     keyPem = derToPem(entry.privateKeyDer!, 'PRIVATE KEY');
   }
   const key = parsePrivateKey(keyPem, keySource);
-  const certs = entry.certificates.flatMap((der) => {
+  // The entry's own certificate comes first: a damaged one is refused, not silently replaced by a
+  // new certificate the app does not hold; damaged chain certificates are left out.
+  const certs = entry.certificates.flatMap((der, index) => {
     try {
-      return [new X509Certificate(der)];
-    } catch {
+      return [decodeCertificate(der, keySource)];
+    } catch (error) {
+      if (index === 0) throw error;
       return [];
     }
   });

@@ -9,6 +9,7 @@ import { describeCertificate, keyMatchesCertificate, publicKeyFingerprint } from
 import { inputError, UsageError } from '../errors.js';
 import { readConfig, updateConfig } from '../store/config-store.js';
 import { ensureDir, exists, writeFileAtomic, PRIVATE_FILE_MODE, PUBLIC_FILE_MODE } from '../store/files.js';
+import { checkWriteTargets } from '../store/key-files.js';
 import { backupDir, keyDir, keyPaths } from '../store/paths.js';
 
 export interface CertImportOptions {
@@ -90,7 +91,10 @@ export const run: CommandHandler<CertImportOptions> = async (options, ctx) => {
     imported.cert?.pem ??
     createSelfSignedCertificate({ privateKeyPem: imported.key.key, commonName: alias, days: options.days, now, random: ctx.deps.random });
 
+  const described = describeCertificate(certPem, now);
   const archive = backupDir(ctx.configDir, alias, now);
+  await checkWriteTargets([live.keyPath, live.certPath, ...present.map((file) => path.join(archive, path.basename(file)))]);
+
   const backedUp = present.length > 0 ? await archiveFiles(present, archive) : [];
   await ensureDir(keyDir(ctx.configDir, alias));
   await writeFileAtomic(live.keyPath, imported.key.pem, PRIVATE_FILE_MODE);
@@ -102,7 +106,6 @@ export const run: CommandHandler<CertImportOptions> = async (options, ctx) => {
     });
   }
 
-  const described = describeCertificate(certPem, now);
   const guide = profile ? uploadGuide(profile.appKind, profile.loginUrl, live.certPath) : undefined;
   const result = {
     alias,

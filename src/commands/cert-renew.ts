@@ -8,7 +8,7 @@ import { describeCertificate, keyMatchesCertificate, publicKeyFingerprint } from
 import { UsageError } from '../errors.js';
 import { updateConfig } from '../store/config-store.js';
 import { ensureDir, exists, writeFileAtomic, PUBLIC_FILE_MODE } from '../store/files.js';
-import { backUp } from '../store/key-files.js';
+import { backUp, checkWriteTargets } from '../store/key-files.js';
 import { keyPaths } from '../store/paths.js';
 
 export interface CertRenewOptions {
@@ -38,6 +38,7 @@ export const run: CommandHandler<CertRenewOptions> = async (options, ctx) => {
   });
   // The old certificate first goes to the backup dir (0600), then the new one replaces it atomically.
   const backupDir = backupDirUnder(location.backupRoot, now);
+  await checkWriteTargets([certPath, path.join(backupDir, path.basename(certPath))]);
   const [backupPath] = previous ? await backUp([certPath], backupDir) : [];
   await ensureDir(path.dirname(certPath));
   await writeFileAtomic(certPath, certPem, PUBLIC_FILE_MODE);

@@ -2,6 +2,7 @@ import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { inputError } from '../errors.js';
 import type { FindingCode } from '../salesforce/codes.js';
 import { wrapBase64 } from './der.js';
+import { certificateDate } from './inspect.js';
 
 export type PemKind =
   | 'rsa-pkcs1'
@@ -443,12 +444,34 @@ export function parseCertificate(text: string, source?: string): ParsedCertifica
       ? `convert it to PEM: \`openssl x509 -inform DER -in ${file} -out server.crt\``
       : 'expected PEM text beginning with -----BEGIN CERTIFICATE-----');
   }
-  let x509: X509Certificate;
-  try {
-    x509 = new X509Certificate(block.pem);
-  } catch {
-    fail('cert-invalid', source, 'the certificate does not decode (the file is damaged or truncated)', 'export it again, or make a new one from the key with `sfjwt cert renew`');
-  }
+  const x509 = decodeCertificate(block.pem, source);
   const pem = block.type === 'CERTIFICATE' ? block.pem : x509.toString();
   return { x509, pem, repairs };
+}
+
+/**
+ * A certificate (PEM or DER) whose every part sfjwt reads later decodes: X509Certificate accepts a
+ * certificate whose dates read "Bad time value" or whose public key does not decode, and each of
+ * those would crash a command halfway (after `cert import` had written the key). Exit 2 naming `source`.
+ */
+export function decodeCertificate(certificate: string | Buffer, source?: string): X509Certificate {
+  const redo = 'export it again, or make a new one from the key with `sfjwt cert renew` (move this one away first)';
+  let x509: X509Certificate;
+  try {
+    x509 = new X509Certificate(certificate);
+  } catch {
+    fail('cert-invalid', source, 'the certificate does not decode (the file is damaged or truncated)', redo);
+  }
+  try {
+    certificateDate(x509.validFrom);
+    certificateDate(x509.validTo);
+  } catch {
+    fail('cert-invalid', source, 'the certificate\'s validity dates do not read (a damaged file, or one made by a broken tool)', redo);
+  }
+  try {
+    void x509.publicKey;
+  } catch {
+    fail('cert-invalid', source, 'the certificate\'s public key does not decode (a damaged file, or a key type Node.js cannot read)', redo);
+  }
+  return x509;
 }

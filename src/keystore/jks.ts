@@ -8,6 +8,7 @@
  * with SHA-1(password as UTF-16BE ‖ "Mighty Aphrodite" ‖ everything before), its integrity check.
  */
 import { createHash } from 'node:crypto';
+import { quoteInput } from '../errors.js';
 import { KeystoreError, type KeystoreEntry } from './types.js';
 
 const JKS_MAGIC = 0xfeedfeed;
@@ -94,9 +95,9 @@ function splitEncryptedPrivateKeyInfo(der: Buffer): { oid: Buffer; encrypted: Bu
 export function unprotectJksKey(encryptedKeyInfo: Buffer, password: string, alias: string): Buffer {
   const { oid, encrypted } = splitEncryptedPrivateKeyInfo(encryptedKeyInfo);
   if (!oid.equals(KEY_PROTECTOR_OID_DER)) {
-    throw new KeystoreError('unsupported', `the key of entry "${alias}" is protected with an algorithm other than JKS's own (a JCEKS or PKCS#12 key in a JKS file)`);
+    throw new KeystoreError('unsupported', `the key of entry ${quoteInput(alias)} is protected with an algorithm other than JKS's own (a JCEKS or PKCS#12 key in a JKS file)`);
   }
-  if (encrypted.length < DIGEST_LENGTH * 2) throw new KeystoreError('malformed', `the key of entry "${alias}" is truncated`);
+  if (encrypted.length < DIGEST_LENGTH * 2) throw new KeystoreError('malformed', `the key of entry ${quoteInput(alias)} is truncated`);
   const pwd = passwordBytes(password);
   const salt = encrypted.subarray(0, DIGEST_LENGTH);
   const ciphertext = encrypted.subarray(DIGEST_LENGTH, encrypted.length - DIGEST_LENGTH);
@@ -108,7 +109,7 @@ export function unprotectJksKey(encryptedKeyInfo: Buffer, password: string, alia
     for (let i = 0; i < DIGEST_LENGTH && offset + i < ciphertext.length; i++) plain[offset + i] = ciphertext[offset + i]! ^ digest[i]!;
   }
   if (!createHash('sha1').update(pwd).update(plain).digest().equals(check)) {
-    throw new KeystoreError('wrong-passphrase', `the passphrase does not unlock the key of entry "${alias}" (a key password different from the keystore's?)`);
+    throw new KeystoreError('wrong-passphrase', `the passphrase does not unlock the key of entry ${quoteInput(alias)} (a key password different from the keystore's?)`);
   }
   return plain;
 }
@@ -124,24 +125,24 @@ export function readJks(data: Buffer, password: string): KeystoreEntry[] {
   const certificate = (what: string): Buffer => {
     if (version === 2) {
       const type = reader.utf(`the certificate type of ${what}`);
-      if (type !== 'X.509') throw new KeystoreError('unsupported', `${what} holds a "${type}" certificate, not X.509`);
+      if (type !== 'X.509') throw new KeystoreError('unsupported', `${what} holds a ${quoteInput(type, 20)} certificate, not X.509`);
     }
     return reader.bytes(what);
   };
   for (let i = 0; i < count; i++) {
     const tag = reader.u32(`the tag of entry ${i + 1}`);
     const alias = reader.utf(`the alias of entry ${i + 1}`);
-    reader.skip(8, `the timestamp of entry "${alias}"`);
+    reader.skip(8, `the timestamp of entry ${quoteInput(alias)}`);
     if (tag === 1) {
-      const encryptedKey = reader.bytes(`the key of entry "${alias}"`);
-      const chainLength = reader.u32(`the chain length of entry "${alias}"`);
+      const encryptedKey = reader.bytes(`the key of entry ${quoteInput(alias)}`);
+      const chainLength = reader.u32(`the chain length of entry ${quoteInput(alias)}`);
       const certificates: Buffer[] = [];
-      for (let c = 0; c < chainLength; c++) certificates.push(certificate(`certificate ${c + 1} of entry "${alias}"`));
+      for (let c = 0; c < chainLength; c++) certificates.push(certificate(`certificate ${c + 1} of entry ${quoteInput(alias)}`));
       raw.push({ alias, encryptedKey, certificates });
     } else if (tag === 2) {
-      raw.push({ alias, certificates: [certificate(`the certificate of entry "${alias}"`)] });
+      raw.push({ alias, certificates: [certificate(`the certificate of entry ${quoteInput(alias)}`)] });
     } else {
-      throw new KeystoreError(tag === 3 ? 'unsupported' : 'malformed', tag === 3 ? `entry "${alias}" is a secret key (JCEKS), not a key pair` : `entry ${i + 1} has an unknown tag ${tag}`);
+      throw new KeystoreError(tag === 3 ? 'unsupported' : 'malformed', tag === 3 ? `entry ${quoteInput(alias)} is a secret key (JCEKS), not a key pair` : `entry ${i + 1} has an unknown tag ${tag}`);
     }
   }
   const signed = data.subarray(0, reader.position);

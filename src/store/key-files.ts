@@ -22,12 +22,44 @@ export interface WriteKeyPairResult {
   backedUp: string[];
 }
 
+/** What is at `file`, following links; undefined when nothing is (or a folder on the way is not one). */
+async function kindAt(file: string): Promise<'file' | 'folder' | 'other' | undefined> {
+  try {
+    const stat = await fs.stat(file);
+    return stat.isFile() ? 'file' : stat.isDirectory() ? 'folder' : 'other';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new CliError('usage', `cannot reach ${file}: ${(error as Error).message}`, { hint: 'check the permissions of its folders' }, 2);
+  }
+}
+
+/**
+ * Before anything is written: each of `files` is a regular file or absent, and each folder on the way
+ * to it is a folder or absent. A stray file named keys/<alias>, or a folder named server.key, is then
+ * an exit-2 error naming it instead of a crash halfway through writing.
+ */
+export async function checkWriteTargets(files: readonly string[]): Promise<void> {
+  const inTheWay = (what: string, thing: string) =>
+    new CliError('usage', `${what} is ${thing}; sfjwt needs to write there`, { hint: 'move it out of the way, then run the command again' }, 2);
+  for (const file of files) {
+    const kind = await kindAt(file);
+    if (kind === 'folder' || kind === 'other') throw inTheWay(file, kind === 'folder' ? 'a folder, not a file' : 'not a regular file');
+    for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+      const parent = await kindAt(dir);
+      if (parent === 'folder') break;
+      if (parent) throw inTheWay(dir, 'a file, not a folder');
+    }
+  }
+}
+
 /**
  * Never overwrites a key or certificate without --force; with it, the old files are first moved to
  * the backup dir (0600), so nothing a user has is ever lost.
  */
 export async function writeKeyPair(input: WriteKeyPairInput): Promise<WriteKeyPairResult> {
   const targets = [...(input.keyPem !== undefined ? [input.keyPath] : []), input.certPath];
+  await checkWriteTargets([...targets, ...targets.map((file) => path.join(input.backupDir, path.basename(file)))]);
   const present: string[] = [];
   for (const file of targets) if (await exists(file)) present.push(file);
   if (present.length > 0 && !input.force) {

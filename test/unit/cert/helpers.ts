@@ -135,10 +135,11 @@ export function run(command: string, args: string[], cwd: string): void {
 }
 
 /** PKCS#12 built by node-forge, so this path never depends on external tools. */
-export function forgeP12(p: Pem, password: string, options: { friendlyName?: string; algorithm?: 'aes256' | '3des' } = {}): Buffer {
+export function forgeP12(p: Pem, password: string, options: { friendlyName?: string; algorithm?: 'aes256' | '3des'; useMac?: boolean } = {}): Buffer {
   const asn1 = forge.pkcs12.toPkcs12Asn1(forge.pki.privateKeyFromPem(p.key), [forge.pki.certificateFromPem(p.cert)], password, {
     algorithm: options.algorithm ?? 'aes256',
     friendlyName: options.friendlyName ?? 'mykey',
+    useMac: options.useMac ?? true,
   });
   return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestDeps, runInProcess } from '../../helpers/deps.js';
 import { withTempDir } from '../../helpers/temp-dir.js';
-import { makePair, snapshot, writeProfile, type Pem } from './helpers.js';
+import { brokenCertificates, certPem, makeJks, makePair, snapshot, writeProfile, type Pem } from './helpers.js';
 
 /** Files that are not what they claim to be: each is exit 2 naming the file, and nothing is written. */
 let pair: Pem;
@@ -70,6 +70,84 @@ describe('size limits (SPEC §10: key and certificate files, keystores: 1 MiB)',
       const [refused] = await Promise.all([cli(home, ['cert', 'show', '--key', 'key.fifo']), feed(pair.key.padEnd(OVER_1_MIB, '\n'))]);
       expect(refused.code).toBe(2);
       expect(refused.json().error.message).toMatch(/key\.fifo is larger than 1 MiB/);
+    });
+  });
+});
+
+describe('certificates that decode only partly, and files in the way: exit 2 naming the file, nothing written', () => {
+  const broken = () => {
+    const { badDate, badKey } = brokenCertificates(pair.cert);
+    return [
+      { name: 'bad-date', der: badDate, message: /the certificate's validity dates do not read/ },
+      { name: 'bad-key', der: badKey, message: /the certificate's public key does not decode/ },
+    ];
+  };
+
+  // Before: `cert import` wrote the key and certificate, then crashed on the date; show, renew and
+  // import crashed on the key, and doctor's certificate check crashed (☠).
+  it.each([0, 1])('cert import, show and renew refuse the certificate (case %i)', async (index) => {
+    await withTempDir(async (home) => {
+      const { name, der, message } = broken()[index]!;
+      await writeProfile(home, 'prod', pair);
+      await fs.writeFile(path.join(home, 'in.key'), pair.key);
+      await fs.writeFile(path.join(home, `${name}.crt`), certPem(der));
+      const named = new RegExp(`${name}\\.crt: ${message.source}`);
+      await expectRefused(home, ['cert', 'import', '-a', 'new', '--key', 'in.key', '--cert', `${name}.crt`], 'cert-invalid', named);
+      await expectRefused(home, ['cert', 'import', '-a', 'prod', '--force', '--key', 'in.key', '--cert', `${name}.crt`], 'cert-invalid', named);
+      await expectRefused(home, ['cert', 'show', '--cert', `${name}.crt`], 'cert-invalid', named);
+      await expectRefused(home, ['cert', 'renew', '--key', 'in.key', '--cert', `${name}.crt`], 'cert-invalid', named);
+      const doctor = await cli(home, ['doctor', '--offline', '--key', 'in.key', '--cert', `${name}.crt`, '--login-url', 'https://login.salesforce.com', '--username', 'a@b.c', '--client-id', 'clientid123']);
+      const format = doctor.json().result.checks.find((c: { id: string }) => c.id === 'cert-format');
+      expect(format).toMatchObject({ status: 'fail', code: 'cert-invalid' });
+      expect(format.summary).toMatch(message);
+      expect(doctor.json().result.checks.filter((c: { status: string }) => c.status === 'crash')).toEqual([]);
+    });
+  });
+
+  it.each([0, 1])('a keystore whose own certificate is damaged is refused, naming the file and entry (case %i)', async (index) => {
+    await withTempDir(async (home) => {
+      const { der, message } = broken()[index]!;
+      await fs.writeFile(path.join(home, 'in.jks'), makeJks(pair.key, [der], 'pw'));
+      const error = await expectRefused(home, ['cert', 'import', '-a', 'new', '--jks', 'in.jks', '--passphrase-env', 'P'], 'cert-invalid', message, { P: 'pw' });
+      expect(error.message).toMatch(/in\.jks \(entry "mykey"\): /);
+    });
+  });
+
+  it('a damaged chain certificate after the entry\'s own is left out; the import goes on', async () => {
+    await withTempDir(async (home) => {
+      const { badKey } = brokenCertificates(pair.cert);
+      await fs.writeFile(path.join(home, 'in.jks'), makeJks(pair.key, [Buffer.from(pair.cert.split('\n').slice(1, -2).join(''), 'base64'), badKey], 'pw'));
+      const run = await cli(home, ['cert', 'import', '-a', 'new', '--jks', 'in.jks', '--passphrase-env', 'P'], { P: 'pw' });
+      expect(run.code, run.stdout).toBe(0);
+      expect(run.json().result).toMatchObject({ format: 'jks', certificateCreated: false });
+    });
+  });
+
+  it('keys/<alias> is a file: cert import and cert generate say so', async () => {
+    await withTempDir(async (home) => {
+      await fs.mkdir(path.join(home, 'keys'));
+      await fs.writeFile(path.join(home, 'keys', 'prod'), 'not a folder');
+      await fs.writeFile(path.join(home, 'in.key'), pair.key);
+      const named = new RegExp(`^${path.join(home, 'keys', 'prod')} is a file, not a folder`);
+      await expectRefused(home, ['cert', 'import', '-a', 'prod', '--key', 'in.key'], 'usage', named);
+      await expectRefused(home, ['cert', 'generate', '-a', 'prod'], 'usage', named);
+    });
+  });
+
+  it('keys/<alias>/next/server.key is a folder: cert rotate says so before writing anything', async () => {
+    await withTempDir(async (home) => {
+      await writeProfile(home, 'prod', pair);
+      await fs.mkdir(path.join(home, 'keys', 'prod', 'next', 'server.key'), { recursive: true });
+      const named = new RegExp(`^${path.join(home, 'keys', 'prod', 'next', 'server.key')} is a folder, not a file`);
+      await expectRefused(home, ['cert', 'rotate', '-a', 'prod', '--yes'], 'usage', named);
+    });
+  });
+
+  it('server.crt is a folder: cert renew says so', async () => {
+    await withTempDir(async (home) => {
+      await fs.writeFile(path.join(home, 'in.key'), pair.key);
+      await fs.mkdir(path.join(home, 'out.crt'));
+      await expectRefused(home, ['cert', 'renew', '--key', 'in.key', '--cert', 'out.crt'], 'usage', /out\.crt is a directory/);
     });
   });
 });
