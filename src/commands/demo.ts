@@ -11,12 +11,15 @@ import { packageRoot } from '../package-root.js';
 const bin = () => path.join(packageRoot(), 'bin', 'sfjwt.cjs');
 const DEMO_USER = 'integration@sfjwt-demo.example';
 const DEMO_ALIAS = 'demo';
+const DEMO_ADMIN = 'admin@sfjwt-demo.example';
 
 interface DemoStep {
   title: string;
   args: string[];
   /** Lines of the child's stdout to show (tokens are never shown). */
   show?: (stdout: string) => string[];
+  /** Extra environment for this step (the admin session of the zero-click run). */
+  env?: NodeJS.ProcessEnv;
 }
 
 interface StepReport {
@@ -93,6 +96,7 @@ export async function runDemo(options: { keep: boolean }, ctx: CommandContext, l
   const keysDir = path.join(work, 'keys');
   // As long as the keys Salesforce generates (85 characters), so no check takes it for a cut-off one.
   const clientId = `3MVG9demo${Buffer.from(ctx.deps.random(38)).toString('hex')}`;
+  const adminToken = `00Ddemo!${Buffer.from(ctx.deps.random(24)).toString('hex')}`;
   const childEnv: NodeJS.ProcessEnv = {
     ...ctx.deps.env,
     SFJWT_HOME: home,
@@ -111,7 +115,7 @@ export async function runDemo(options: { keep: boolean }, ctx: CommandContext, l
     ui.info(`${ui.color.bold(step.title)}`);
     ui.info(`  ${ui.color.cyan('$')} ${shown}`);
     const t0 = performance.now();
-    const child = await runChild(step.args, childEnv, ctx.deps.signal);
+    const child = await runChild(step.args, { ...childEnv, ...step.env }, ctx.deps.signal);
     const ms = Math.round(performance.now() - t0);
     const ok = child.code === 0;
     reports.push({ title: step.title, command: shown, ok, exitCode: child.code, ms });
@@ -135,7 +139,10 @@ export async function runDemo(options: { keep: boolean }, ctx: CommandContext, l
     ui.info(ui.color.bold('2. Start the emulator with the certificate "uploaded" to an External Client App'));
     const t0 = performance.now();
     emulator = await startEmulator(
-      singleAppConfig({ clientId, certPem: await fs.readFile(path.join(keysDir, 'server.crt'), 'utf8'), username: DEMO_USER, app: 'eca' }),
+      {
+        ...singleAppConfig({ clientId, certPem: await fs.readFile(path.join(keysDir, 'server.crt'), 'utf8'), username: DEMO_USER, app: 'eca' }),
+        admins: [{ username: DEMO_ADMIN, accessToken: adminToken }],
+      },
       { port: 0 },
     );
     const ms = Math.round(performance.now() - t0);
@@ -145,6 +152,12 @@ export async function runDemo(options: { keep: boolean }, ctx: CommandContext, l
 
     const credentials = ['--login-url', emulator.url, '--username', DEMO_USER, '--client-id', clientId, '--key', path.join(keysDir, 'server.key')];
     for (const step of demoSteps(credentials)) await runStep(step);
+    await runStep({
+      title: '8. zero clicks: init --admin deploys a new External Client App by metadata, assigns the user and verifies',
+      args: ['init', '-a', `${DEMO_ALIAS}-admin`, '--admin', '--org-kind', 'production', '--login-url', emulator.url, '--username', DEMO_USER, '--yes'],
+      // What `sf org login web` would give (or --admin-org <alias> reads it from the Salesforce CLI).
+      env: { SFJWT_ADMIN_INSTANCE_URL: emulator.url, SFJWT_ADMIN_ACCESS_TOKEN: adminToken },
+    });
   } catch (error) {
     failed = true;
     throw error;

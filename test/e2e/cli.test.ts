@@ -240,7 +240,10 @@ describe('the built CLI', () => {
 
   it('npm run demo: the whole flow passes offline', async () => {
     const out = await runCli(['demo'], { timeoutMs: 120_000 });
-    expect(out.stderr).toMatch(/All \d+ steps passed/);
+    expect(out.stderr).toMatch(/All 8 steps passed/);
     expect(out.code).toBe(0);
+    // The zero-click run: a new app deployed by metadata to the same emulator, then a verified login.
+    expect(out.stderr).toMatch(/Verified: integration@sfjwt-demo\.example at http:\/\/127\.0\.0\.1:\d+ with the External Client App sfjwt_demo_admin\./);
+    expect(out.stdout + out.stderr).not.toMatch(/00Ddemo!/);
   }, 120_000);
 });
