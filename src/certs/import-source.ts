@@ -1,7 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { derToPem } from '../crypto/der.js';
 import { keyMatchesCertificate } from '../crypto/inspect.js';
-import { decodeCertificate, normalizeKeyText, parseCertificate, parsePrivateKey, pemBlocks, type ParsedCertificate, type ParsedPrivateKey } from '../crypto/pem.js';
+import { decodeCertificate, normalizeKeyText, parseCertificate, parsePrivateKey, pemBlocks, requireSalesforceKeySize, type ParsedCertificate, type ParsedPrivateKey } from '../crypto/pem.js';
 import { CliError, inputError, quoteInput, UsageError } from '../errors.js';
 import { KeystoreError, readKeystore, type KeystoreEntry } from '../keystore/index.js';
 import { readFileFor, readInputFile } from '../store/key-files.js';
@@ -73,6 +73,7 @@ export async function readImportSource(source: ImportSource, ask: Prompter | und
   if (source.kind === 'pem') {
     const text = await readFileFor('private key', source.keyPath);
     const key = parsePrivateKey(text, source.keyPath);
+    requireSalesforceKeySize(key, source.keyPath);
     const notes = key.repairs.map((r) => `${source.keyPath}: ${r}`);
     if (source.certPath !== undefined) {
       const cert = parseCertificate(await readFileFor('certificate', source.certPath), source.certPath);
@@ -111,6 +112,7 @@ export async function readImportSource(source: ImportSource, ask: Prompter | und
     keyPem = derToPem(entry.privateKeyDer!, 'PRIVATE KEY');
   }
   const key = parsePrivateKey(keyPem, keySource);
+  requireSalesforceKeySize(key, keySource);
   // The entry's own certificate comes first: a damaged one is refused, not silently replaced by a
   // new certificate the app does not hold; damaged chain certificates are left out.
   const certs = entry.certificates.flatMap((der, index) => {

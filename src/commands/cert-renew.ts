@@ -5,6 +5,7 @@ import { readCertFile, readKeyFile } from '../certs/read.js';
 import { renewCertificate } from '../certs/renew.js';
 import { uploadGuide } from '../certs/upload-guide.js';
 import { describeCertificate, keyMatchesCertificate, publicKeyFingerprint } from '../crypto/inspect.js';
+import { requireSalesforceKeySize } from '../crypto/pem.js';
 import { UsageError } from '../errors.js';
 import { updateConfig } from '../store/config-store.js';
 import { ensureDir, exists, writeFileAtomic, PUBLIC_FILE_MODE } from '../store/files.js';
@@ -23,6 +24,7 @@ export const run: CommandHandler<CertRenewOptions> = async (options, ctx) => {
   if (!location.keyPath) throw new UsageError('renewing needs the private key the certificate is made from', 'pass --key <file>, or -a <alias> for a profile');
   const now = ctx.deps.now();
   const key = await readKeyFile(location.keyPath);
+  requireSalesforceKeySize(key, location.keyPath);
   // A profile without a certificate gets one beside its key.
   const certPath = location.certPath ?? keyPaths(path.dirname(location.keyPath)).certPath;
   const previous = (await exists(certPath)) ? await readCertFile(certPath) : undefined;

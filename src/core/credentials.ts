@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { CommandContext } from '../command.js';
 import { inputError, quoteInput, UsageError } from '../errors.js';
-import { parsePrivateKey } from '../crypto/pem.js';
+import { parsePrivateKey, requireSalesforceKeySize } from '../crypto/pem.js';
 import { normalizeLoginUrl, type LoginUrlKind } from '../salesforce/login-url.js';
 import type { AppKind, OrgKind } from '../salesforce/types.js';
 import { readConfig } from '../store/config-store.js';
@@ -152,6 +152,7 @@ export async function loadKey(ctx: CommandContext, creds: Pick<Credentials, 'key
     throw inputError('key-invalid', 'SFJWT_KEY is larger than 1 MiB: not a private key', 'set SFJWT_KEY to the PEM text of the key (a few KB), or pass --key <file>');
   }
   const parsed = parsePrivateKey(text, creds.keyPath ?? 'SFJWT_KEY');
+  requireSalesforceKeySize(parsed, creds.keyPath ?? 'SFJWT_KEY');
   for (const repair of parsed.repairs) ctx.warn('key-invalid', `${creds.keyPath ?? 'SFJWT_KEY'}: ${repair}`);
   // The parsed key itself: its PEM export is computed only if someone reads it.
   return parsed;

@@ -420,6 +420,24 @@ export function parsePrivateKey(text: string, source?: string): ParsedPrivateKey
   return parsedKey(key, kind === 'rsa-pkcs1' ? 'pkcs1' : 'pkcs8', repairs);
 }
 
+/** Salesforce accepts RSA keys of 2048 bits or more (SALESFORCE.md: "Key size", and the local checks). */
+export const MIN_RSA_BITS = 2048;
+
+/**
+ * For a key about to sign or be imported: under 2048 bits is exit 2 naming `source`, with how to
+ * make a key Salesforce accepts. parsePrivateKey itself still reads such a key, so that `doctor`
+ * and `cert show` can report its size.
+ */
+export function requireSalesforceKeySize(parsed: Pick<ParsedPrivateKey, 'bits'>, source: string): void {
+  if (parsed.bits >= MIN_RSA_BITS) return;
+  fail(
+    'key-size',
+    source,
+    `a ${parsed.bits}-bit RSA key; Salesforce requires ${MIN_RSA_BITS} bits or more`,
+    'make a 2048-bit key pair with `sfjwt cert generate` (or `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out server.key`) and upload its certificate',
+  );
+}
+
 export interface ParsedCertificate {
   x509: X509Certificate;
   /** Canonical PEM of the certificate block. */

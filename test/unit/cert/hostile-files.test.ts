@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestDeps, runInProcess } from '../../helpers/deps.js';
 import { withTempDir } from '../../helpers/temp-dir.js';
-import { brokenCertificates, certPem, makeJks, makePair, snapshot, writeProfile, type Pem } from './helpers.js';
+import { brokenCertificates, certFor, certPem, forgeP12, makeJks, makePair, snapshot, writeProfile, type Pem } from './helpers.js';
 
 /** Files that are not what they claim to be: each is exit 2 naming the file, and nothing is written. */
 let pair: Pem;
@@ -148,6 +149,53 @@ describe('certificates that decode only partly, and files in the way: exit 2 nam
       await fs.writeFile(path.join(home, 'in.key'), pair.key);
       await fs.mkdir(path.join(home, 'out.crt'));
       await expectRefused(home, ['cert', 'renew', '--key', 'in.key', '--cert', 'out.crt'], 'usage', /out\.crt is a directory/);
+    });
+  });
+});
+
+describe('keys Salesforce cannot use: refused where a key is imported or signs (exit 2 with the fix)', () => {
+  const LOGIN = ['--login-url', 'http://127.0.0.1:9', '--username', 'a@b.c', '--client-id', 'clientid123'];
+
+  // Before: 1.1 GB read into memory, 12 s, then "check the file permissions".
+  it.skipIf(process.platform === 'win32')('/dev/urandom is a character device, refused before reading', async () => {
+    await withTempDir(async (home) => {
+      const named = /^\/dev\/urandom is a character device, not a private key file/;
+      await expectRefused(home, ['cert', 'show', '--key', '/dev/urandom'], 'key-unreadable', named);
+      await expectRefused(home, ['cert', 'import', '-a', 'x', '--key', '/dev/urandom'], 'key-unreadable', named);
+      await expectRefused(home, ['cert', 'import', '-a', 'x', '--p12', '/dev/urandom'], 'key-unreadable', /^\/dev\/urandom is a character device, not a keystore file/);
+      await expectRefused(home, ['verify', ...LOGIN, '--key', '/dev/urandom'], 'key-unreadable', named);
+      const doctor = await cli(home, ['doctor', '--offline', ...LOGIN, '--key', '/dev/urandom']);
+      const keyFile = doctor.json().result.checks.find((c: { id: string }) => c.id === 'key-file');
+      expect(keyFile).toMatchObject({ status: 'fail', code: 'key-unreadable' });
+      expect(keyFile.summary).toMatch(named);
+      expect(JSON.stringify(keyFile)).not.toMatch(/chmod/);
+    });
+  });
+
+  // Before: a 512-bit or 1024-bit key was imported and used without a word.
+  it('a 1024-bit RSA key: import (PEM and PKCS#12), renew and verify refuse it with the fix; show and doctor report it', async () => {
+    await withTempDir(async (home) => {
+      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+      const small = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+      const smallPair = { key: small, cert: certFor(small, 'small') };
+      await fs.writeFile(path.join(home, 'small.key'), small);
+      await fs.writeFile(path.join(home, 'small.p12'), forgeP12(smallPair, ''));
+      const message = /a 1024-bit RSA key; Salesforce requires 2048 bits or more$/;
+      const imported = await expectRefused(home, ['cert', 'import', '-a', 'x', '--key', 'small.key'], 'key-size', message);
+      expect(imported.message.startsWith(path.join(home, 'small.key'))).toBe(true);
+      expect(imported.hint).toMatch(/`sfjwt cert generate`.*rsa_keygen_bits:2048/);
+      await expectRefused(home, ['cert', 'import', '-a', 'x', '--p12', 'small.p12'], 'key-size', /small\.p12 \(entry "mykey"\): a 1024-bit RSA key/);
+      await expectRefused(home, ['cert', 'renew', '--key', 'small.key'], 'key-size', message);
+      await expectRefused(home, ['verify', ...LOGIN, '--key', 'small.key'], 'key-size', message);
+      await expectRefused(home, ['verify', ...LOGIN], 'key-size', /^SFJWT_KEY: a 1024-bit RSA key/, { SFJWT_KEY: small });
+
+      const shown = await cli(home, ['cert', 'show', '--key', 'small.key']);
+      expect(shown.code).toBe(0);
+      expect(shown.json().result.keySize).toBe(1024);
+      const doctor = await cli(home, ['doctor', '--offline', ...LOGIN, '--key', 'small.key']);
+      const checks = doctor.json().result.checks as { id: string; status: string; code?: string }[];
+      expect(checks.find((c) => c.id === 'key-format')).toMatchObject({ status: 'pass' });
+      expect(checks.find((c) => c.id === 'key-size')).toMatchObject({ status: 'fail', code: 'key-size' });
     });
   });
 });
