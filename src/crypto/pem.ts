@@ -204,6 +204,8 @@ function describeNonRsa(key: KeyObject): PemClassification {
   return { kind: 'unsupported-key', label: `a ${type.toUpperCase()} private key` };
 }
 
+const OPENSSH_KEY_TYPES = /^(ssh-(rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)$/;
+
 /** Reads the key type and cipher out of an "openssh-key-v1" blob, without decrypting anything. */
 function describeOpenSsh(der: Buffer): { keyType?: string; encrypted: boolean } {
   const magic = 'openssh-key-v1\0';
@@ -224,7 +226,9 @@ function describeOpenSsh(der: Buffer): { keyType?: string; encrypted: boolean } 
   let keyType: string | undefined;
   if (publicKey && publicKey.length >= 4) {
     const length = publicKey.readUInt32BE(0);
-    keyType = publicKey.subarray(4, 4 + length).toString('latin1');
+    const named = publicKey.subarray(4, 4 + length).toString('latin1');
+    // Only a known name is repeated: a damaged length would otherwise echo the key's own bytes.
+    if (OPENSSH_KEY_TYPES.test(named)) keyType = named;
   }
   return { keyType, encrypted: cipher !== undefined && cipher !== 'none' };
 }
@@ -397,7 +401,7 @@ export function parsePrivateKey(text: string, source?: string): ParsedPrivateKey
       fail('key-invalid', source, 'this is a certificate signing request (CSR), not the private key', 'use the private key the CSR was made from (-----BEGIN PRIVATE KEY-----)');
     case 'openssh':
       if (/\((ssh-rsa)/.test(label) || !/\(ssh-/.test(label)) {
-        fail('key-invalid', source, `this is ${label}; an RSA private key in PEM format is needed`, `convert it in place with \`ssh-keygen -p -m PEM -f ${file}\` (keep a copy first), ${generate}`);
+        fail('key-invalid', source, `this is ${label}; an RSA private key in PEM format is needed`, `convert it in place with \`ssh-keygen -p -m PKCS8 -f ${file}\` (keep a copy first), ${generate}`);
       }
       fail('key-not-rsa', source, `this is ${label}; Salesforce accepts RSA keys only`, `generate an RSA key pair with \`sfjwt cert generate\` (then upload its certificate)`);
     case 'encrypted':

@@ -123,6 +123,33 @@ describe('normalizeKeyText', () => {
   });
 });
 
+describe('an OpenSSH private key in SFJWT_KEY: said what it is, none of its bytes repeated', () => {
+  /** An openssh-key-v1 blob whose public-key "type" length runs over the rest: the private key bytes. */
+  function damagedOpenSsh(secret: Buffer): { pem: string; blob: Buffer } {
+    const u32 = (n: number) => Buffer.from([n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
+    const str = (b: Buffer | string) => Buffer.concat([u32(Buffer.byteLength(b)), Buffer.from(b)]);
+    const publicKey = Buffer.concat([u32(0xffff), Buffer.from('ssh-ed25519'), secret]);
+    const blob = Buffer.concat([Buffer.from('openssh-key-v1\0', 'latin1'), str('none'), str('none'), str(''), u32(1), str(publicKey), str(secret)]);
+    return { pem: `-----BEGIN OPENSSH PRIVATE KEY-----\n${blob.toString('base64').replace(/(.{70})/g, '$1\n')}\n-----END OPENSSH PRIVATE KEY-----\n`, blob };
+  }
+
+  // Before: "this is an OpenSSH private key (ssh-ed25519<the private key bytes>)".
+  it.each(['as PEM', 'base64-encoded on one line'])('%s', (form) => {
+    const secret = Buffer.from('SECRET-KEY-MATERIAL-0123456789abcdefghijklmnopqrstuvwxyz', 'latin1');
+    const { pem, blob } = damagedOpenSsh(secret);
+    const error = errorOf(() => parsePrivateKey(form === 'as PEM' ? pem : Buffer.from(pem).toString('base64'), 'SFJWT_KEY'));
+    expect(error.code).toBe('key-invalid');
+    expect(error.message).toBe('SFJWT_KEY: this is an OpenSSH private key; an RSA private key in PEM format is needed');
+    expect(error.hint).toMatch(/ssh-keygen -p -m PKCS8 -f <file>/);
+    const said = `${error.message} ${error.hint}`;
+    // No run of 4 bytes of the key material, decoded or as the base64 text, appears in what is said.
+    const text = secret.toString('latin1');
+    for (let i = 0; i + 4 <= text.length; i++) expect(said).not.toContain(text.slice(i, i + 4));
+    const body = blob.toString('base64');
+    for (let i = 0; i + 8 <= body.length; i++) expect(said).not.toContain(body.slice(i, i + 8));
+  });
+});
+
 describe('pemBlocks: BEGIN/END pairing, in time linear in the text', () => {
   const block = (type: string, body = 'MAA=') => `-----BEGIN ${type}-----\n${body}\n-----END ${type}-----\n`;
 
@@ -208,8 +235,8 @@ describe('parsePrivateKey', () => {
     ['publicKey', 'key-invalid', /public key, not the private key/],
     ['sshPublicKey', 'key-invalid', /OpenSSH public key, not the private key/],
     ['csr', 'key-invalid', /certificate signing request \(CSR\), not the private key/],
-    ['opensshRsa', 'key-invalid', /OpenSSH private key/, /ssh-keygen -p -m PEM -f server\.key/],
-    ['opensshEncrypted', 'key-invalid', /OpenSSH private key/, /ssh-keygen -p -m PEM/],
+    ['opensshRsa', 'key-invalid', /OpenSSH private key/, /ssh-keygen -p -m PKCS8 -f server\.key/],
+    ['opensshEncrypted', 'key-invalid', /OpenSSH private key/, /ssh-keygen -p -m PKCS8/],
     ['opensshEd25519', 'key-not-rsa', /RSA keys only/],
     ['encryptedPkcs8', 'key-encrypted', /encrypted with a passphrase/, /openssl pkey -in server\.key -out server\.key/],
     ['encryptedPkcs1', 'key-encrypted', /encrypted with a passphrase/, /openssl pkey/],
