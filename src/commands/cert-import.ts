@@ -33,7 +33,7 @@ function importSource(options: CertImportOptions, env: Readonly<Record<string, s
   const resolve = (file: string) => path.resolve(cwd, file);
   if (options.key !== undefined) {
     if (options.passphraseEnv !== undefined) {
-      throw new UsageError('--passphrase-env is for --p12 and --jks; a PEM key must be unencrypted', 'decrypt it first: `openssl pkey -in <key> -out server.key`, then import server.key');
+      throw new UsageError('--passphrase-env is for --p12 and --jks; a PEM key must be unencrypted', 'decrypt it first: `openssl pkey -in <key> -out <key>.pem`, then import <key>.pem');
     }
     if (options.keyAlias !== undefined) throw new UsageError('--key-alias chooses an entry of a keystore (--p12 or --jks)', 'drop --key-alias');
     return { kind: 'pem', keyPath: resolve(options.key), ...(options.cert !== undefined ? { certPath: resolve(options.cert) } : {}) };

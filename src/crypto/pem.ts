@@ -336,6 +336,7 @@ function fail(code: FindingCode, source: string | undefined, message: string, hi
   throw inputError(code, source ? `${source}: ${message}` : message, hint);
 }
 
+/** The input as a suggested command names it; outputs go to `<input>.pem`, never over the input (SPEC §10). */
 function fileRef(source: string | undefined): string {
   return source && !/\s/.test(source) && source !== 'SFJWT_KEY' ? source : '<file>';
 }
@@ -405,13 +406,13 @@ export function parsePrivateKey(text: string, source?: string): ParsedPrivateKey
       }
       fail('key-not-rsa', source, `this is ${label}; Salesforce accepts RSA keys only`, `generate an RSA key pair with \`sfjwt cert generate\` (then upload its certificate)`);
     case 'encrypted':
-      fail('key-encrypted', source, `the private key is encrypted with a passphrase (${label})`, `remove the passphrase: \`openssl pkey -in ${file} -out server.key\` (it asks for the passphrase once), then use server.key`);
+      fail('key-encrypted', source, `the private key is encrypted with a passphrase (${label})`, `remove the passphrase: \`openssl pkey -in ${file} -out ${file}.pem\` (it asks for the passphrase once), then use ${file}.pem`);
     case 'ec':
     case 'unsupported-key':
       fail('key-not-rsa', source, `this is ${label}; Salesforce accepts RSA keys only (RS256)`, `generate an RSA key pair with \`sfjwt cert generate\` (then upload its certificate)`);
     case 'garbage':
       fail('key-invalid', source, `this is ${label}, not a PEM private key`, /DER/.test(label)
-        ? `convert it to PEM: \`openssl pkey -inform DER -in ${file} -out server.key\``
+        ? `convert it to PEM: \`openssl pkey -inform DER -in ${file} -out ${file}.pem\``
         : `expected PEM text beginning with -----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----; ${generate}`);
   }
   let key: KeyObject;
@@ -438,7 +439,7 @@ export function requireSalesforceKeySize(parsed: Pick<ParsedPrivateKey, 'bits'>,
     'key-size',
     source,
     `a ${parsed.bits}-bit RSA key; Salesforce requires ${MIN_RSA_BITS} bits or more`,
-    'make a 2048-bit key pair with `sfjwt cert generate` (or `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out server.key`) and upload its certificate',
+    'make a 2048-bit key pair with `sfjwt cert generate` (or `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out new-server.key`) and upload its certificate',
   );
 }
 
@@ -463,7 +464,7 @@ export function parseCertificate(text: string, source?: string): ParsedCertifica
     if (kind === 'public-key') fail('cert-invalid', source, `this is ${label}, not a certificate`, 'Salesforce needs an X.509 certificate; `sfjwt cert renew` makes one from the private key');
     if (kind === 'csr') fail('cert-invalid', source, 'this is a certificate signing request (CSR), not a certificate', 'have it signed, or make a self-signed certificate from the key with `sfjwt cert renew`');
     fail('cert-invalid', source, `this is ${label}, not a PEM certificate`, /DER/.test(label)
-      ? `convert it to PEM: \`openssl x509 -inform DER -in ${file} -out server.crt\``
+      ? `convert it to PEM: \`openssl x509 -inform DER -in ${file} -out ${file}.pem\``
       : 'expected PEM text beginning with -----BEGIN CERTIFICATE-----');
   }
   const x509 = decodeCertificate(block.pem, source);

@@ -123,6 +123,29 @@ describe('normalizeKeyText', () => {
   });
 });
 
+describe('suggested commands never write over their own input (SPEC §10)', () => {
+  // `openssl pkey -in …/server.key -out server.key`, run in the key's folder, truncated the key.
+  it('for every input, as a key named server.key and as a certificate named server.crt', () => {
+    const commands: string[] = [];
+    for (const [name, text] of Object.entries(inputs)) {
+      for (const [parse, file] of [[parsePrivateKey, 'server.key'], [parseCertificate, 'server.crt']] as const) {
+        let hint: string | undefined;
+        try {
+          parse(text, file);
+        } catch (error) {
+          if (!isCliError(error)) throw error;
+          hint = error.hint;
+        }
+        for (const [, input, output] of (hint ?? '').matchAll(/-in (\S+)[^`]*?-out ([^\s`]+)/g)) {
+          commands.push(`${name}: -in ${input} -out ${output}`);
+          expect(output, `${name} read as ${file}: ${hint}`).not.toBe(input);
+        }
+      }
+    }
+    expect(commands.length).toBeGreaterThan(2);
+  });
+});
+
 describe('an OpenSSH private key in SFJWT_KEY: said what it is, none of its bytes repeated', () => {
   /** An openssh-key-v1 blob whose public-key "type" length runs over the rest: the private key bytes. */
   function damagedOpenSsh(secret: Buffer): { pem: string; blob: Buffer } {
@@ -229,7 +252,7 @@ describe('parsePrivateKey', () => {
   it.each<[string, string, RegExp, RegExp?]>([
     ['empty', 'key-invalid', /empty/],
     ['garbage', 'key-invalid', /not a PEM private key/],
-    ['der', 'key-invalid', /binary DER/, /openssl pkey -inform DER -in server\.key/],
+    ['der', 'key-invalid', /binary DER/, /openssl pkey -inform DER -in server\.key -out server\.key\.pem/],
     ['damaged', 'key-invalid', /damaged/],
     ['certificate', 'key-invalid', /this is a certificate, not the private key/],
     ['publicKey', 'key-invalid', /public key, not the private key/],
@@ -238,7 +261,7 @@ describe('parsePrivateKey', () => {
     ['opensshRsa', 'key-invalid', /OpenSSH private key/, /ssh-keygen -p -m PKCS8 -f server\.key/],
     ['opensshEncrypted', 'key-invalid', /OpenSSH private key/, /ssh-keygen -p -m PKCS8/],
     ['opensshEd25519', 'key-not-rsa', /RSA keys only/],
-    ['encryptedPkcs8', 'key-encrypted', /encrypted with a passphrase/, /openssl pkey -in server\.key -out server\.key/],
+    ['encryptedPkcs8', 'key-encrypted', /encrypted with a passphrase/, /openssl pkey -in server\.key -out server\.key\.pem/],
     ['encryptedPkcs1', 'key-encrypted', /encrypted with a passphrase/, /openssl pkey/],
     ['ecSec1', 'key-not-rsa', /EC private key \(P-256\); Salesforce accepts RSA keys only/],
     ['ecPkcs8', 'key-not-rsa', /EC private key/],
