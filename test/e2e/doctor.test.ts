@@ -39,7 +39,7 @@ beforeAll(async () => {
   home = await makeTempDir();
   keys = await writePair(await makeTempDir(), pair);
   emulator = await startEmulator(singleAppConfig({ clientId: CLIENT_ID, certPem: pair.certPem, username: USERNAME }), { port: 0 });
-  await writeProfiles(home, [profile('good'), profile('wrong-app', { clientId: '3MVG9thisAppDoesNotExistInTheOrg_0123456789' })], 'good');
+  await writeProfiles(home, [profile('good'), profile('wrong-app', { clientId: `3MVG9thisAppDoesNotExistInTheOrg_${'0123456789'.repeat(5)}abcdef` })], 'good');
 });
 
 afterAll(async () => {
@@ -171,7 +171,7 @@ describe('sfjwt doctor --all (built CLI)', () => {
   it('20 profiles concurrently: one table, one row each, exit 1 because some fail', async () => {
     const dir = await makeTempDir();
     const profiles = Array.from({ length: 20 }, (_, i) =>
-      i % 7 === 3 ? profile(`p${String(i).padStart(2, '0')}`, { clientId: '3MVG9unknownConsumerKeyForDoctorAll_0123456789' }) : profile(`p${String(i).padStart(2, '0')}`),
+      i % 7 === 3 ? profile(`p${String(i).padStart(2, '0')}`, { clientId: `3MVG9unknownConsumerKeyForDoctorAll_${'0123456789'.repeat(4)}abcdefghijklmno` }) : profile(`p${String(i).padStart(2, '0')}`),
     );
     await writeProfiles(dir, profiles);
     const before = emulator.counters.tokenRequests;
