@@ -65,5 +65,6 @@ export function isCliError(error: unknown): error is CliError {
  */
 export function quoteInput(value: string, max = 80): string {
   const shown = value.length > max ? `${value.slice(0, max)}…` : value;
-  return JSON.stringify(shown);
+  // JSON escapes C0 controls; DEL, C1 controls (a lone 0x9b starts a terminal escape) and bidi overrides too.
+  return JSON.stringify(shown).replace(/[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
