@@ -5,7 +5,7 @@ import { generateKeyPairFiles } from '../../commands/cert-generate.js';
 import { createSelfSignedCertificate } from '../../crypto/cert.js';
 import { describeCertificate, keyMatchesCertificate } from '../../crypto/inspect.js';
 import type { RsaKeySize } from '../../crypto/keys.js';
-import { parseCertificate, parsePrivateKey } from '../../crypto/pem.js';
+import { parseCertificate, parsePrivateKey, requireSalesforceKeySize } from '../../crypto/pem.js';
 import { CliError, isCliError, UsageError } from '../../errors.js';
 import { exists } from '../../store/files.js';
 import { readFileFor, writeKeyPair } from '../../store/key-files.js';
@@ -34,9 +34,11 @@ function targetFor(ctx: WizardContext): Target {
   return { dir, ...keyPaths(dir), backupDir: backupDir(configDir, ctx.alias, now) };
 }
 
-/** Reads and parses a private key file: exit 2 with the SPEC code when it is not an unencrypted RSA key. */
+/** Reads and parses a private key file: exit 2 with the finding code when it is not an unencrypted RSA key of 2048 bits or more. */
 export async function loadKeyFile(file: string): Promise<KeyObject> {
-  return parsePrivateKey(await readFileFor('private key', file), file).key;
+  const parsed = parsePrivateKey(await readFileFor('private key', file), file);
+  requireSalesforceKeySize(parsed, file);
+  return parsed.key;
 }
 
 /** `~` and `~/…` are the home folder (a prompt gets no shell expansion; neither does --key=~/k.key). */

@@ -402,11 +402,13 @@ describe('key step', () => {
     'an encrypted key': () => generateKeyPairSync('rsa', { modulusLength: 1024, privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'x' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey,
     'an EC key': () => generateKeyPairSync('ec', { namedCurve: 'P-256', privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey,
     'a certificate': () => keys.certPem,
+    'a 1024-bit RSA key': () => generateKeyPairSync('rsa', { modulusLength: 1024, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey,
   };
   it.each([
     ['an encrypted key', 'key-encrypted'],
     ['an EC key', 'key-not-rsa'],
     ['a certificate', 'key-invalid'],
+    ['a 1024-bit RSA key', 'key-size'],
   ])('--key with %s: exit 2, code %s, names --key, nothing written', async (what, code) => {
     const file = path.join(dir, `bad-${code}.pem`);
     await fs.writeFile(file, badKeys[what]!());
