@@ -15,6 +15,8 @@ export async function createContext(command: string, deps: Deps, globals: Global
   const ui = createNarrator({
     stderr: deps.stderr,
     style: await createStyle(useColor(deps, globals)),
+    // Loaded only for a terminal: pipes and CI never wrap.
+    ...(deps.stderr.isTTY ? { wrap: (await import('wrap-ansi')).default } : {}),
     quiet: globals.json,
     verbose: globals.verbose,
     animate: deps.stderr.isTTY && !deps.env.CI && !globals.json,

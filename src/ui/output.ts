@@ -1,4 +1,3 @@
-import wrapAnsi from 'wrap-ansi';
 import type { Style } from './style.js';
 import { symbolsFor, type Symbols } from './symbols.js';
 
@@ -25,8 +24,13 @@ export interface Narrator {
   readonly symbols: Symbols;
 }
 
+/** wrap-ansi's signature: text broken into lines of at most `columns`, escape codes kept whole. */
+export type Wrapper = (text: string, columns: number, options: { hard: boolean; trim: boolean }) => string;
+
 export interface NarratorOptions {
   stderr: Out;
+  /** wrap-ansi, given when stderr is a terminal (loaded only then): narration is wrapped to its width. */
+  wrap?: Wrapper;
   style: Style;
   quiet: boolean;
   verbose: boolean;
@@ -44,7 +48,7 @@ const HANGING = /^(?:\x1b\[[0-9;]*m)*\s*(?:(?:\x1b\[[0-9;]*m)*(?:[a-z]\)|\d+\.|[
  * Narration wrapped to the terminal's width at spaces (a long URL or path overflows rather than
  * breaking), continuation lines aligned under the text after the marker.
  */
-export function wrapToWidth(text: string, columns: number): string {
+export function wrapToWidth(text: string, columns: number, wrap: Wrapper): string {
   // One column spare: a line exactly as wide as the terminal makes some terminals add a blank line.
   const width = columns - 1;
   return text
@@ -53,7 +57,7 @@ export function wrapToWidth(text: string, columns: number): string {
       if (line.replace(SGR, '').length <= width) return line;
       const prefix = HANGING.exec(line)?.[0] ?? '';
       const indent = ' '.repeat(prefix.replace(SGR, '').length);
-      const body = wrapAnsi(line.slice(prefix.length), Math.max(20, width - indent.length), { hard: false, trim: true });
+      const body = wrap(line.slice(prefix.length), Math.max(20, width - indent.length), { hard: false, trim: true });
       return body
         .split('\n')
         .map((part, i) => (i === 0 ? prefix : indent) + part)
@@ -65,8 +69,9 @@ export function wrapToWidth(text: string, columns: number): string {
 export function createNarrator(options: NarratorOptions): Narrator {
   const color = options.style;
   const symbols = symbolsFor(options.env);
+  const { wrap } = options;
   const columns = options.stderr.isTTY ? options.stderr.columns : undefined;
-  const line = (text: string) => options.stderr.write(`${columns ? wrapToWidth(text, columns) : text}\n`);
+  const line = (text: string) => options.stderr.write(`${columns && wrap ? wrapToWidth(text, columns, wrap) : text}\n`);
   const say = (text: string) => {
     if (!options.quiet) line(text);
   };

@@ -1,3 +1,4 @@
+import wrapAnsi from 'wrap-ansi';
 import { describe, expect, it } from 'vitest';
 import { wrapToWidth } from '../../../src/ui/output.js';
 import { instructionsFor, renderInstructions } from '../../../src/wizard/instructions.js';
@@ -13,7 +14,7 @@ const ins = instructionsFor('app', {
 describe('narration wrapped to the terminal width', () => {
   it.each([60, 100])('at %i columns: no line wider than the terminal except one long word, no word broken, continuation under the text', (columns) => {
     const lines = renderInstructions(ins, { details: true });
-    const wrapped = lines.map((l) => wrapToWidth(l, columns)).join('\n').split('\n');
+    const wrapped = lines.map((l) => wrapToWidth(l, columns, wrapAnsi)).join('\n').split('\n');
     for (const line of wrapped) {
       // Only a single unbreakable word (a URL or a path) may stick out.
       if (line.length > columns - 1) expect(line.trim(), line).not.toContain(' ');
@@ -29,7 +30,7 @@ describe('narration wrapped to the terminal width', () => {
 
   it('keeps colour codes out of the width and the indent', () => {
     const line = `\x1b[33m!\x1b[39m ${'word '.repeat(30).trim()}`;
-    const wrapped = wrapToWidth(line, 40).split('\n');
+    const wrapped = wrapToWidth(line, 40, wrapAnsi).split('\n');
     expect(wrapped.length).toBeGreaterThan(1);
     expect(wrapped[1]).toMatch(/^ {2}word/);
   });
