@@ -1,3 +1,4 @@
+import { run } from './cli.js';
 import { CancelledError } from './errors.js';
 import { createRealDeps } from './real-deps.js';
 
@@ -25,7 +26,6 @@ export async function main(argv: string[]): Promise<void> {
   const deps = createRealDeps(controller.signal);
   let code: number;
   try {
-    const { run } = await import('./cli.js');
     code = await run(argv, deps);
   } catch (error) {
     // Last resort: one line, never a stack trace (run() already handles expected errors).

@@ -3,6 +3,7 @@ import type { CommandHandler, GlobalOptions } from './command.js';
 import type { Deps } from './deps.js';
 import { packageVersion } from './package-root.js';
 import { UsageError, type ExitCode } from './errors.js';
+import { execute } from './run.js';
 
 type Loader = () => Promise<{ run: CommandHandler<any> }>;
 
@@ -90,7 +91,6 @@ Exit codes: 0 ok, 1 failed, 2 usage or input error, 130 cancelled.`,
       const cmd = received[received.length - 1] as Command;
       const options = cmd.opts();
       const globals = cmd.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
-      const { execute } = await import('./run.js');
       // Loading inside the handler: a broken install is reported like any unexpected error.
       const handler: CommandHandler<unknown> = async (o, c, a) => (await load()).run(o, c, a);
       setExitCode(await execute(name, handler, options, cmd.args, deps, normalizeGlobals(globals)));
@@ -275,7 +275,6 @@ export async function run(argv: string[], deps: Deps): Promise<ExitCode> {
     }
     if (error instanceof UsageError) {
       // Thrown by an option parser before the action ran.
-      const { execute } = await import('./run.js');
       return execute('', async () => Promise.reject(error), {}, [], deps, {
         json: wantsJson, color: !argv.includes('--no-color'), interactive: true, yes: false, verbose: false,
       });
