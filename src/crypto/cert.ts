@@ -1,5 +1,8 @@
 import { createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
-import forge from 'node-forge';
+import type forge from 'node-forge';
+import asn1 from 'node-forge/lib/asn1.js';
+import util from 'node-forge/lib/util.js';
+import pki from 'node-forge/lib/x509.js';
 import { inputError } from '../errors.js';
 
 export interface SelfSignedCertificateInput {
@@ -45,7 +48,6 @@ export function createSelfSignedCertificate(input: SelfSignedCertificateInput): 
   }
   const publicKeyPem = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString();
 
-  const { pki, asn1, util } = forge;
   const cert = pki.createCertificate();
   cert.publicKey = pki.publicKeyFromPem(publicKeyPem);
   cert.serialNumber = serialFromRandom(input.random).toString('hex');
