@@ -12,8 +12,8 @@ import { nodeBinary } from './node-versions.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'sfjwt.cjs');
-// 41 pairs keep a start-up ratio's noise on a busy 2-core machine to a few hundredths; the slower
-// measures cap their own count (key generation 21, doctor --all 9).
+// 41 pairs keep a start-up ratio's noise on a busy 2-core machine to a few hundredths. Key
+// generation needs as many (a prime search takes a random time, on both sides); doctor --all caps at 9.
 const runs = Number(process.env.BENCH_RUNS ?? 41);
 // BENCH_ONLY=verify,doctor runs only those measures (names: version, help, generate, verify, doctor, footprint).
 const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
@@ -85,7 +85,7 @@ async function measure(node, emulator, keyPath, certPath) {
       await compare(
         () => time('openssl', ['req', '-x509', '-sha256', '-nodes', '-days', '730', '-newkey', 'rsa:2048', '-keyout', path.join(tmp, 'o.key'), '-out', path.join(tmp, 'o.crt'), '-subj', '/CN=bench']),
         () => sfjwt('cert', 'generate', '--out-dir', genDir, '--force'),
-        Math.min(runs, 21),
+        runs,
       ),
       1.5,
       'openssl req -x509 -newkey rsa:2048',
@@ -156,7 +156,7 @@ try {
 }
 
 const pad = (s, n) => String(s).padEnd(n);
-console.log(`sfjwt bench — ${os.cpus().length} cores, medians of ${runs} runs (key generation ${Math.min(runs, 21)}, doctor --all ${Math.min(runs, 9)}), NODE_EXTRA_CA_CERTS unset\n`);
+console.log(`sfjwt bench — ${os.cpus().length} cores, medians of ${runs} runs (doctor --all ${Math.min(runs, 9)}), NODE_EXTRA_CA_CERTS unset\n`);
 console.log(`${pad('node', 10)}${pad('measure', 36)}${pad('ours', 12)}${pad('baseline', 12)}${pad('ratio', 9)}${pad('90% range', 13)}${pad('budget', 9)}baseline`);
 for (const r of rows) {
   const unit = r.unit ?? 'ms';
