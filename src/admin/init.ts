@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../command.js';
-import { generateKeyPairFiles } from '../commands/cert-generate.js';
+import { generateKeyPairFiles } from '../certs/generate.js';
 import { profileCredentials, validateClientId, validateUsername } from '../core/credentials.js';
 import { failureError, rememberSuccess, verifyCredentials, warnAboutSkew } from '../core/verification.js';
 import type { RsaKeySize } from '../crypto/keys.js';

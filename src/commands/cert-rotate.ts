@@ -1,5 +1,5 @@
 import type { CommandContext, CommandHandler } from '../command.js';
-import { generateKeyPairFiles } from './cert-generate.js';
+import { generateKeyPairFiles } from '../certs/generate.js';
 import { verifyCredentials, warnAboutSkew } from '../core/verification.js';
 import { pendingDir, promotePendingPair, readPendingPair } from '../certs/pending.js';
 import { subjectAttribute } from '../certs/renew.js';

@@ -1,14 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { KeyObject } from 'node:crypto';
-import { generateKeyPairFiles } from '../../commands/cert-generate.js';
+import { generateKeyPairFiles } from '../../certs/generate.js';
+import { readCertFile, readKeyFile, readSalesforceKeyFile } from '../../certs/read.js';
 import { createSelfSignedCertificate } from '../../crypto/cert.js';
 import { describeCertificate, keyMatchesCertificate } from '../../crypto/inspect.js';
 import type { RsaKeySize } from '../../crypto/keys.js';
-import { parseCertificate, parsePrivateKey, requireSalesforceKeySize } from '../../crypto/pem.js';
 import { CliError, isCliError, UsageError } from '../../errors.js';
 import { exists } from '../../store/files.js';
-import { readFileFor, writeKeyPair } from '../../store/key-files.js';
+import { writeKeyPair } from '../../store/key-files.js';
 import { backupDir, keyDir, keyPaths } from '../../store/paths.js';
 import type { Step, WizardContext } from '../context.js';
 import { promptProblem, problemText } from '../resolve.js';
@@ -34,13 +33,6 @@ function targetFor(ctx: WizardContext): Target {
   return { dir, ...keyPaths(dir), backupDir: backupDir(configDir, ctx.alias, now) };
 }
 
-/** Reads and parses a private key file: exit 2 with the finding code when it is not an unencrypted RSA key of 2048 bits or more. */
-export async function loadKeyFile(file: string): Promise<KeyObject> {
-  const parsed = parsePrivateKey(await readFileFor('private key', file), file);
-  requireSalesforceKeySize(parsed, file);
-  return parsed.key;
-}
-
 /** `~` and `~/…` are the home folder (a prompt gets no shell expansion; neither does --key=~/k.key). */
 export function expandHome(file: string, homedir: string): string {
   const trimmed = file.trim();
@@ -62,7 +54,7 @@ async function looseMode(ctx: WizardContext, file: string): Promise<string | und
  */
 async function checkBroughtKey(ctx: WizardContext, keyFile: string): Promise<string> {
   const { cmd } = ctx;
-  const parsed = parsePrivateKey(await readFileFor('private key', keyFile), keyFile);
+  const parsed = await readKeyFile(keyFile);
   for (const repair of parsed.repairs) {
     cmd.warn('key-invalid', `${keyFile}: sfjwt ${repair} when reading it; other tools (sf, jsforce) may refuse the file as it is: save it again as a plain PEM`);
   }
@@ -93,8 +85,8 @@ async function checkPair(keyPath: string, certPath: string): Promise<PairCheck> 
   try {
     if (!(await exists(keyPath))) return { ok: false, problem: `${certPath} exists but ${keyPath} does not` };
     if (!(await exists(certPath))) return { ok: false, problem: `${keyPath} exists but has no certificate at ${certPath}` };
-    const key = await loadKeyFile(keyPath);
-    const cert = parseCertificate(await readFileFor('certificate', certPath), certPath);
+    const key = await readSalesforceKeyFile(keyPath);
+    const cert = await readCertFile(certPath);
     if (!keyMatchesCertificate(key, cert.x509)) return { ok: false, problem: `${certPath} was not made from ${keyPath}` };
     return { ok: true, fingerprint: cert.x509.fingerprint256.toUpperCase() };
   } catch (error) {
@@ -163,7 +155,7 @@ async function existingKeyFile(ctx: WizardContext, target: Target): Promise<stri
   if (given) {
     const file = path.resolve(cmd.deps.cwd, expandHome(given, cmd.deps.homedir));
     try {
-      await loadKeyFile(file);
+      await readSalesforceKeyFile(file);
     } catch (error) {
       if (isCliError(error)) throw new UsageError(`${options.key ? '--key' : 'SFJWT_KEY_FILE'}: ${error.message}`, error.hint, error.code === 'internal' ? 'usage' : error.code);
       throw error;
@@ -193,7 +185,7 @@ async function existingKeyFile(ctx: WizardContext, target: Target): Promise<stri
     validate: async (raw) => {
       if (raw.trim() === '') return 'Type the path of an unencrypted RSA private key (PEM) file; ~ is your home folder.';
       try {
-        await loadKeyFile(fileOf(raw));
+        await readSalesforceKeyFile(fileOf(raw));
         return true;
       } catch (error) {
         if (!isCliError(error)) throw error;
@@ -207,7 +199,7 @@ async function existingKeyFile(ctx: WizardContext, target: Target): Promise<stri
 /** Reuses a certificate made from the key (beside it, or at the target) or makes one at the target. */
 async function useExistingKey(ctx: WizardContext, keyFile: string, target: Target): Promise<void> {
   const { deps, ui } = ctx.cmd;
-  const key = await loadKeyFile(keyFile);
+  const key = await readSalesforceKeyFile(keyFile);
   const mode = await checkBroughtKey(ctx, keyFile);
   const dir = path.dirname(keyFile);
   const candidates = [...new Set([
@@ -219,7 +211,7 @@ async function useExistingKey(ctx: WizardContext, keyFile: string, target: Targe
   for (const certPath of candidates) {
     if (!(await exists(certPath))) continue;
     try {
-      const cert = parseCertificate(await readFileFor('certificate', certPath), certPath);
+      const cert = await readCertFile(certPath);
       if (keyMatchesCertificate(key, cert.x509)) {
         ctx.answers.keyPath = keyFile;
         ctx.answers.certPath = certPath;

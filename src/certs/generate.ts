@@ -1,0 +1,53 @@
+import { CancelledError } from '../errors.js';
+import { describeCertificate } from '../crypto/inspect.js';
+import { generateRsaKeyPair, type RsaKeySize } from '../crypto/keys.js';
+import { writeKeyPair } from '../store/key-files.js';
+import { keyPaths } from '../store/paths.js';
+
+export interface GeneratedPair {
+  keyPath: string;
+  certPath: string;
+  keySize: number;
+  notBefore: string;
+  notAfter: string;
+  serialNumber: string;
+  fingerprintSha256: string;
+  backedUp: string[];
+}
+
+/** Generates and writes a key pair; shared by `cert generate`, `init` and `cert rotate`. */
+export async function generateKeyPairFiles(input: {
+  dir: string;
+  keySize: RsaKeySize;
+  days: number;
+  commonName: string;
+  force: boolean;
+  backupDir: string;
+  now: Date;
+  random: (n: number) => Uint8Array;
+  /** Ctrl-C before the files are written: nothing is written. */
+  signal?: AbortSignal;
+}): Promise<GeneratedPair> {
+  // Start the prime search first; load the certificate code (node-forge's ASN.1) while it runs.
+  const [pair, { createSelfSignedCertificate }] = await Promise.all([generateRsaKeyPair(input.keySize), import('../crypto/cert.js')]);
+  const certPem = createSelfSignedCertificate({
+    privateKeyPem: pair.privateKeyPem,
+    commonName: input.commonName,
+    days: input.days,
+    now: input.now,
+    random: input.random,
+  });
+  if (input.signal?.aborted) throw new CancelledError('Cancelled; nothing was written.');
+  const files = keyPaths(input.dir);
+  const { backedUp } = await writeKeyPair({ ...files, keyPem: pair.privateKeyPem, certPem, force: input.force, backupDir: input.backupDir });
+  const described = describeCertificate(certPem, input.now);
+  return {
+    ...files,
+    keySize: input.keySize,
+    notBefore: described.notBefore,
+    notAfter: described.notAfter,
+    serialNumber: described.serialNumber,
+    fingerprintSha256: described.fingerprintSha256,
+    backedUp,
+  };
+}
