@@ -130,6 +130,8 @@ Exit codes: 0 ok, 1 failed, 2 usage or input error, 130 cancelled.`,
     .option('--days <n>', 'validity in days', parseInteger('--days', 1, 36500), 730)
     .option('--key <file>', 'private key file (default: the profile\'s)')
     .option('--cert <file>', 'certificate file to replace (default: the profile\'s)')
+    .option('--admin', "deploy the certificate to the profile's app with an admin session (SFJWT_ADMIN_INSTANCE_URL + SFJWT_ADMIN_ACCESS_TOKEN)")
+    .option('--admin-org <alias>', "deploy it with the Salesforce CLI's login of this org (implies --admin)")
     .action(action('cert renew', () => locked(import('./commands/cert-renew.js'))));
   cert
     .command('rotate')
@@ -139,6 +141,8 @@ Exit codes: 0 ok, 1 failed, 2 usage or input error, 130 cancelled.`,
     .option('--wait <seconds>', 'propagation wait for the verification (default 600 interactive)', parseInteger('--wait', 0, 3600))
     .option('--timeout <seconds>', 'per-request timeout', parseInteger('--timeout', 1, 600))
     .option('--no-open', 'never open a browser')
+    .option('--admin', "deploy the new certificate to the profile's app with an admin session, then verify (SFJWT_ADMIN_INSTANCE_URL + SFJWT_ADMIN_ACCESS_TOKEN)")
+    .option('--admin-org <alias>', "deploy it with the Salesforce CLI's login of this org (implies --admin)")
     .action(action('cert rotate', () => locked(import('./commands/cert-rotate.js'))));
   cert
     .command('import')

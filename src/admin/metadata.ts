@@ -181,10 +181,23 @@ export interface EcaPackage {
   zip: Uint8Array;
 }
 
-/** The deployable zip; `mtime` makes it byte-for-byte reproducible. */
-export function ecaPackage(input: EcaInput, mtime: Date): EcaPackage {
-  const components = ecaComponents(input);
-  const files = [{ path: 'package.xml', content: packageXml(components, input.apiVersion) }, ...components.map(({ path, content }) => ({ path, content }))];
+function zipOf(components: MetadataComponent[], apiVersion: string | undefined, mtime: Date): EcaPackage {
+  const files = [{ path: 'package.xml', content: packageXml(components, apiVersion) }, ...components.map(({ path, content }) => ({ path, content }))];
   const zip = zipSync(Object.fromEntries(files.map((f) => [f.path, strToU8(f.content)])), { mtime });
   return { components, files, zip };
+}
+
+/** The deployable zip; `mtime` makes it byte-for-byte reproducible. */
+export function ecaPackage(input: EcaInput, mtime: Date): EcaPackage {
+  return zipOf(ecaComponents(input), input.apiVersion, mtime);
+}
+
+/**
+ * A new certificate for an existing app: its OAuth settings and global OAuth settings only, as
+ * `init` renders them (a lone global settings component is reported to fail, §16.2). The policies
+ * are left alone: Salesforce may have renamed them, and redeploying them can be refused (§16.1).
+ */
+export function certificatePackage(input: EcaInput, mtime: Date): EcaPackage {
+  const types: ComponentType[] = ['ExtlClntAppOauthSettings', 'ExtlClntAppGlobalOauthSettings'];
+  return zipOf(ecaComponents(input).filter((c) => types.includes(c.type as ComponentType)), input.apiVersion, mtime);
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { AdminSessionOptions } from '../admin/session.js';
 import type { CommandHandler } from '../command.js';
 import { backupDirUnder, locatePair } from '../certs/locate.js';
 import { readCertFile, readKeyFile } from '../certs/read.js';
@@ -12,7 +13,7 @@ import { ensureDir, exists, writeFileAtomic, PUBLIC_FILE_MODE } from '../store/f
 import { backUp, checkWriteTargets } from '../store/key-files.js';
 import { keyPaths } from '../store/paths.js';
 
-export interface CertRenewOptions {
+export interface CertRenewOptions extends AdminSessionOptions {
   days: number;
   key?: string;
   cert?: string;
@@ -22,6 +23,9 @@ export const run: CommandHandler<CertRenewOptions> = async (options, ctx) => {
   const location = await locatePair(ctx, options);
   const { profile } = location;
   if (!location.keyPath) throw new UsageError('renewing needs the private key the certificate is made from', 'pass --key <file>, or -a <alias> for a profile');
+  // With an admin session the app is redeployed instead of asking for the upload (SPEC §11).
+  const admin = options.admin || options.adminOrg !== undefined ? await import('../admin/certificate.js') : undefined;
+  const deployer = await admin?.openAppCertificateDeploy(ctx, options, profile, 'cert renew');
   const now = ctx.deps.now();
   const key = await readKeyFile(location.keyPath);
   requireSalesforceKeySize(key, location.keyPath);
@@ -41,17 +45,20 @@ export const run: CommandHandler<CertRenewOptions> = async (options, ctx) => {
   // The old certificate first goes to the backup dir (0600), then the new one replaces it atomically.
   const backupDir = backupDirUnder(location.backupRoot, now);
   await checkWriteTargets([certPath, path.join(backupDir, path.basename(certPath))]);
+  // Deployed before anything is written: a refused deploy leaves the local files as they were.
+  const deployment = deployer ? await deployer.deploy(certPem) : undefined;
   const [backupPath] = previous ? await backUp([certPath], backupDir) : [];
   await ensureDir(path.dirname(certPath));
   await writeFileAtomic(certPath, certPem, PUBLIC_FILE_MODE);
-  if (profile && profile.certPath !== certPath) {
+  const described = describeCertificate(certPem, now);
+  if (profile && (profile.certPath !== certPath || deployment)) {
     await updateConfig(ctx.configDir, (config) => {
       const current = config.profiles[profile.alias];
-      return current ? { ...config, profiles: { ...config.profiles, [profile.alias]: { ...current, certPath } } } : config;
+      const held = deployment ? { appCertificateSha256: described.fingerprintSha256 } : {};
+      return current ? { ...config, profiles: { ...config.profiles, [profile.alias]: { ...current, certPath, ...held } } } : config;
     });
   }
 
-  const described = describeCertificate(certPem, now);
   const guide = uploadGuide(profile?.appKind, profile?.loginUrl, certPath);
   const result = {
     alias: profile?.alias ?? null,
@@ -67,8 +74,9 @@ export const run: CommandHandler<CertRenewOptions> = async (options, ctx) => {
     fingerprintSha256: described.fingerprintSha256,
     publicKeyFingerprintSha256: publicKeyFingerprint(key.key),
     publicKeyUnchanged: !keyChanged,
-    uploadRequired: keyChanged || previous === undefined,
+    uploadRequired: !deployment && (keyChanged || previous === undefined),
     setupUrl: guide.setupUrl,
+    ...(deployment ? { deployment } : {}),
   };
 
   if (backupPath) ctx.ui.info(`  previous certificate backed up to ${backupPath}`);
@@ -80,8 +88,11 @@ export const run: CommandHandler<CertRenewOptions> = async (options, ctx) => {
     `SHA-256      ${described.fingerprintSha256}`,
     '',
   ];
-  if (keyChanged) {
-    ctx.warn('key-cert-mismatch', `the previous certificate ${certPath} was made from another key than ${location.keyPath}`);
+  if (keyChanged) ctx.warn('key-cert-mismatch', `the previous certificate ${certPath} was made from another key than ${location.keyPath}`);
+  if (deployer && deployment) {
+    lines.push(`Deployed to the External Client App ${deployer.appName} (deploy ${deployment.id}: ${deployment.status}): the app holds this certificate now; allow a few minutes to reach the login servers.`);
+    if (keyChanged) lines.push(`Clients still signing with the previous certificate's key stop working: they need ${location.keyPath}.`);
+  } else if (keyChanged) {
     lines.push(
       `The new certificate is made from ${location.keyPath}, the key that signs. Salesforce only accepts it once the app holds this certificate: upload it.`,
     );
@@ -94,6 +105,6 @@ export const run: CommandHandler<CertRenewOptions> = async (options, ctx) => {
       'upload it anyway if your policy requires current certificates:',
     );
   }
-  lines.push(...guide.steps.map((step, i) => `  ${i + 1}. ${step}`));
+  if (!deployment) lines.push(...guide.steps.map((step, i) => `  ${i + 1}. ${step}`));
   return { result, human: lines.join('\n') };
 };

@@ -1,3 +1,5 @@
+import type { AppCertificateDeploy } from '../admin/certificate.js';
+import type { AdminSessionOptions } from '../admin/session.js';
 import type { CommandContext, CommandHandler } from '../command.js';
 import { generateKeyPairFiles } from '../certs/generate.js';
 import { verifyCredentials, warnAboutSkew } from '../core/verification.js';
@@ -9,14 +11,14 @@ import { resolveCredentials } from '../core/credentials.js';
 import { loadSelectedProfile } from '../core/select-profile.js';
 import { describeCertificate, publicKeyFingerprint } from '../crypto/inspect.js';
 import type { RsaKeySize } from '../crypto/keys.js';
-import { CancelledError, CliError, UsageError } from '../errors.js';
+import { CancelledError, CliError, isCliError, UsageError } from '../errors.js';
 import { updateConfig } from '../store/config-store.js';
 import { exists } from '../store/files.js';
 import { backupDir, keyDir, keyPaths } from '../store/paths.js';
 import { recordVerification, type Profile } from '../store/profile.js';
 import { renderAttempts } from '../ui/verification.js';
 
-export interface CertRotateOptions {
+export interface CertRotateOptions extends AdminSessionOptions {
   keySize: string;
   days: number;
   wait?: number;
@@ -57,6 +59,17 @@ async function waitForUpload(ctx: CommandContext, guide: UploadGuide, certPath: 
   }
 }
 
+/** Best effort: a failed restore is reported in the rotate's error, never thrown over it. */
+async function restoreOldCertificate(ctx: CommandContext, deployer: AppCertificateDeploy, pem: string): Promise<{ id: string } | undefined> {
+  try {
+    return await deployer.deploy(pem);
+  } catch (error) {
+    if (!isCliError(error)) throw error;
+    ctx.ui.warn(`deploying the old certificate back failed: ${error.message}`);
+    return undefined;
+  }
+}
+
 export const run: CommandHandler<CertRotateOptions> = async (options, ctx) => {
   const { profile } = await loadSelectedProfile(ctx);
   const alias = profile.alias;
@@ -69,6 +82,10 @@ export const run: CommandHandler<CertRotateOptions> = async (options, ctx) => {
       `sfjwt cert rotate -a ${alias} --yes (upload the certificate it prints, then run it again; or give --wait <seconds> to upload during the wait)`,
     );
   }
+  // With an admin session the app is redeployed instead of asking for the upload (SPEC §11).
+  const admin = options.admin || options.adminOrg !== undefined ? await import('../admin/certificate.js') : undefined;
+  const deployer = await admin?.openAppCertificateDeploy(ctx, options, profile, 'cert rotate');
+  const adminFlag = !deployer ? '' : options.adminOrg !== undefined ? ` --admin-org ${options.adminOrg}` : ' --admin';
   const now = ctx.deps.now();
   const pendingAt = pendingDir(ctx.configDir, alias);
   const pending = keyPaths(pendingAt);
@@ -109,11 +126,28 @@ export const run: CommandHandler<CertRotateOptions> = async (options, ctx) => {
   const newCert = describeCertificate(state.cert.pem, now);
 
   const guide = uploadGuide(profile.appKind, profile.loginUrl, pending.certPath);
-  printGuide(ctx, guide, pending.certPath);
-  if (ctx.interactive && options.open !== false && guide.setupUrl) {
-    await ctx.deps.openUrl(guide.setupUrl).catch(() => ctx.ui.hint('could not open a browser: open the URL above'));
+  let deployment: Awaited<ReturnType<NonNullable<typeof deployer>['deploy']>> | undefined;
+  if (deployer) {
+    try {
+      deployment = await deployer.deploy(state.cert.pem);
+    } catch (error) {
+      // Nothing switched: the profile, its files and the app's certificate are the old ones.
+      if (!isCliError(error)) throw error;
+      throw new CliError(error.code, `${error.message}; ${alias} stays on the old key`, {
+        hint: `the new pair stays in ${pendingAt}; fix the deploy, then \`sfjwt cert rotate -a ${alias}${adminFlag}\` deploys it again`,
+        causes: error.causes,
+        fixes: error.fixes,
+        ...(error.result !== undefined ? { result: error.result } : {}),
+      }, error.exitCode);
+    }
+    ctx.ui.success(`Deployed the new certificate to ${deployer.appName} (deploy ${deployment.id}: ${deployment.status})`);
+  } else {
+    printGuide(ctx, guide, pending.certPath);
+    if (ctx.interactive && options.open !== false && guide.setupUrl) {
+      await ctx.deps.openUrl(guide.setupUrl).catch(() => ctx.ui.hint('could not open a browser: open the URL above'));
+    }
+    if (ctx.interactive) await waitForUpload(ctx, guide, pending.certPath, pendingAt, alias);
   }
-  if (ctx.interactive) await waitForUpload(ctx, guide, pending.certPath, pendingAt, alias);
 
   const waitSeconds = options.wait ?? (ctx.interactive ? 600 : 0);
   const creds = await resolveCredentials(ctx, {
@@ -139,17 +173,24 @@ export const run: CommandHandler<CertRotateOptions> = async (options, ctx) => {
     publicKeyFingerprintSha256: publicKeyFingerprint(state.key.key),
     reusedPendingPair: reused,
     setupUrl: guide.setupUrl,
+    ...(deployment ? { deployment } : {}),
   };
 
   if (!outcome.ok) {
-    const rollback = profile.certPath
+    // The app holds the new certificate now: deploy the old one back so the old key keeps working.
+    const restored = deployer && oldCert ? await restoreOldCertificate(ctx, deployer, oldCert.pem) : undefined;
+    const rollback = restored
+      ? `The app holds the old certificate again (deploy ${restored.id}): clients signing with the old key keep working.`
+      : deployer && oldCert
+        ? `The app still holds the new certificate and the old one could not be deployed back: clients signing with the old key fail until \`sfjwt cert renew -a ${alias}${adminFlag}\` deploys it.`
+        : profile.certPath
       ? `If the new certificate is already saved in the app, clients signing with the old key are failing now: upload the old certificate ${profile.certPath} again to bring them back.`
       : 'If the new certificate is already saved in the app, clients signing with the old key are failing now: upload the old key\'s certificate again (`sfjwt cert renew` makes one from the old key).';
     if (!ctx.globals.json) {
       ctx.ui.info('  Attempts:');
       for (const line of renderAttempts(outcome.attempts)) ctx.ui.info(`    ${line}`);
     }
-    const again = `sfjwt cert rotate -a ${alias}${ctx.interactive ? '' : ' --yes'}`;
+    const again = `sfjwt cert rotate -a ${alias}${adminFlag}${ctx.interactive ? '' : ' --yes'}`;
     throw new CliError(outcome.code, `the new key did not verify, so ${alias} stays on the old key: ${outcome.message}`, {
       hint: `the new pair stays in ${pendingAt}; \`${again}\` tries again with it`,
       causes: outcome.finding.causes,
@@ -170,7 +211,7 @@ export const run: CommandHandler<CertRotateOptions> = async (options, ctx) => {
   await updateConfig(ctx.configDir, (config) => {
     const current = config.profiles[alias];
     if (!current) return config;
-    const switched: Profile = { ...current, keyPath: live.keyPath, certPath: live.certPath };
+    const switched: Profile = { ...current, keyPath: live.keyPath, certPath: live.certPath, ...(deployment ? { appCertificateSha256: newCert.fingerprintSha256 } : {}) };
     const verified =
       outcome.result.organizationId && outcome.result.userId
         ? recordVerification(switched, {

@@ -1,6 +1,6 @@
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { apiName, chooseConsumerKey, CONSUMER_KEY_LENGTH, ecaPackage, parseApiName, permissionSetName } from '../../../src/admin/metadata.js';
+import { apiName, certificatePackage, chooseConsumerKey, CONSUMER_KEY_LENGTH, ecaPackage, parseApiName, permissionSetName } from '../../../src/admin/metadata.js';
 import { validateClientId } from '../../../src/core/credentials.js';
 
 const CERT = '-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n';
@@ -73,5 +73,13 @@ describe('names and keys', () => {
     expect(key).toHaveLength(CONSUMER_KEY_LENGTH);
     expect(key).toMatch(/^[A-Za-z0-9]+$/);
     expect(validateClientId(key, 'test')).toBe(key);
+  });
+
+  it('a certificate redeploy carries the two OAuth settings components exactly as init renders them, and no policy', () => {
+    const cert = certificatePackage(input, new Date('2026-01-02T03:04:05Z'));
+    expect(cert.files.map((f) => f.path)).toEqual(['package.xml', 'extlClntAppOauthSettings/sfjwt_prodOAuthSettings.ecaOauth', 'extlClntAppGlobalOauthSets/sfjwt_prodGlblOAuth.ecaGlblOauth']);
+    const whole = Object.fromEntries(ecaPackage(input, new Date()).files.map((f) => [f.path, f.content]));
+    for (const f of cert.files.slice(1)) expect(f.content).toBe(whole[f.path]);
+    expect(cert.files[0]!.content).not.toMatch(/Polic|PermissionSet|<name>ExternalClientApplication</);
   });
 });
