@@ -29,7 +29,7 @@ const orgKindOption = () =>
   new Option('--org-kind <kind>', 'org kind').choices(['production', 'sandbox', 'scratch', 'developer', 'site']);
 const appOption = () => new Option('--app <kind>', 'app kind: External Client App or Connected App').choices(['eca', 'connected-app']);
 
-/** The values verify, token, doctor (and export) accept instead of, or on top of, a profile (SPEC §5 verify). */
+/** The values verify, token, doctor (and export) accept instead of, or on top of, a profile. */
 function addCredentialOptions(cmd: Command): Command {
   return cmd
     .option('--login-url <url>', 'My Domain or login URL (env SFJWT_LOGIN_URL)')

@@ -23,7 +23,7 @@ export interface CommandContext {
   globals: GlobalOptions;
   /** Narration on stderr; quiet under --json except warnings. */
   ui: Narrator;
-  /** Both TTYs, no CI, no --json, no --no-interactive (SPEC §4). */
+  /** Both TTYs, no CI, no --json, no --no-interactive. */
   interactive: boolean;
   configDir: string;
   warnings: Warning[];

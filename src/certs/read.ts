@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { parseCertificate, parsePrivateKey, requireSalesforceKeySize, type ParsedCertificate, type ParsedPrivateKey } from '../crypto/pem.js';
 import { readFileFor } from '../store/key-files.js';
 
-/** Reads and parses a key file; every failure is an exit-2 error naming the file (SPEC §7 codes). */
+/** Reads and parses a key file; every failure is an exit-2 error naming the file and its finding code. */
 export async function readKeyFile(file: string): Promise<ParsedPrivateKey> {
   return parsePrivateKey(await readFileFor('private key', file), file);
 }

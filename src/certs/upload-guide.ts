@@ -9,7 +9,7 @@ export interface UploadGuide {
 }
 
 /**
- * Where the certificate goes for each app kind (SALESFORCE.md §5.2/5.3, §6). An app holds ONE
+ * Where the certificate goes for each app kind. An app holds ONE
  * certificate: uploading replaces the current one.
  */
 export function uploadGuide(appKind: AppKind | undefined, loginUrl: string | undefined, certPath: string): UploadGuide {

@@ -18,7 +18,7 @@ export interface EmulatorOptions {
   adminToken?: string;
 }
 
-/** The admin of `--admin-token` (SPEC §11): `init --admin` against the emulator. */
+/** The admin of `--admin-token`: `init --admin` against the emulator. */
 export const EMULATOR_ADMIN_USERNAME = 'admin@emulator.example.com';
 
 /** With --admin-token and no app flags: an org with the run-as user and no app yet (init --admin deploys it). */

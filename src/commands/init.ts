@@ -7,12 +7,12 @@ import { cancelMessage, createWizard, resolveAlias, runWizard } from '../wizard/
 
 export type { InitOptions };
 
-/** `sfjwt init`: the guided wizard (SPEC §5). Ctrl-C anywhere is exit 130 with what was kept. */
+/** `sfjwt init`: the guided wizard. Ctrl-C anywhere is exit 130 with what was kept. */
 export const run: CommandHandler<InitOptions & { admin?: boolean; adminOrg?: string }> = async (options, cmd) => {
   let ctx: WizardContext | undefined;
   try {
     const alias = await resolveAlias(cmd);
-    // The zero-click path (SPEC §11) has no wizard steps: it deploys the app with an admin session.
+    // The zero-click path has no wizard steps: it deploys the app with an admin session.
     if (options.admin || options.adminOrg !== undefined) {
       const { runAdminInit } = await import('../admin/init.js');
       const zeroClick = () => runAdminInit(cmd, options, alias);

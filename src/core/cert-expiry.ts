@@ -4,7 +4,7 @@ import { readFileFor } from '../store/key-files.js';
 
 export const EXPIRY_WARNING_DAYS = 30;
 
-/** A warning, never a failure: Salesforce does not enforce certificate expiry for JWT (SALESFORCE.md §3). */
+/** A warning, never a failure: Salesforce does not enforce certificate expiry for JWT. */
 export async function warnAboutCertificate(ctx: CommandContext, certPath: string | undefined): Promise<void> {
   if (!certPath) return;
   let daysLeft: number;

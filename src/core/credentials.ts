@@ -78,7 +78,7 @@ export function validateClientId(value: string, source: string): string {
   return trimmed;
 }
 
-/** Flag, then environment, then profile (SPEC §4). A profile is optional when the rest is given. */
+/** Flag, then environment, then profile (README: "Values, environment and profiles"). A profile is optional when the rest is given. */
 export async function resolveCredentials(ctx: CommandContext, flags: CredentialFlags): Promise<Credentials> {
   const env = ctx.deps.env;
   const config = await readConfig(ctx.configDir);

@@ -10,7 +10,7 @@ import { warnIfConfigDirOpen } from './locking.js';
 const SKEW_WARNING_SECONDS = 30;
 
 export interface VerifyOptions {
-  /** Propagation wait (SPEC §5 `--wait`). */
+  /** Propagation wait (`--wait`). */
   waitSeconds: number;
   /** Narrate the exchange on stderr (default true). */
   narrate?: boolean;
@@ -101,7 +101,8 @@ export function failureError(outcome: Extract<VerificationOutcome, { ok: false }
 
 /**
  * Records the working audience and the org in the profile. Bookkeeping only: a command that got its
- * token never fails here (a read-only config dir, a lock held too long); it warns instead (SPEC §10).
+ * token never fails here (a read-only config dir, a lock held too long); it warns instead
+ * (`verification-not-recorded`).
  */
 export async function rememberSuccess(ctx: CommandContext, creds: Credentials, outcome: Extract<VerificationOutcome, { ok: true }>): Promise<void> {
   const profile = creds.profile;

@@ -321,7 +321,7 @@ function classifyRepaired(repaired: string, original: string): { classification:
 const MAX_CLASSIFIED_BLOCKS = 16;
 
 // ---------------------------------------------------------------------------------------------
-// Parsing with SPEC §7 errors
+// Parsing, with finding codes in the errors
 
 export interface ParsedPrivateKey {
   key: KeyObject;
@@ -336,7 +336,7 @@ function fail(code: FindingCode, source: string | undefined, message: string, hi
   throw inputError(code, source ? `${source}: ${message}` : message, hint);
 }
 
-/** The input as a suggested command names it; outputs go to `<input>.pem`, never over the input (SPEC §10). */
+/** The input as a suggested command names it; outputs go to `<input>.pem`, never over the input. */
 function fileRef(source: string | undefined): string {
   return source && !/\s/.test(source) && source !== 'SFJWT_KEY' ? source : '<file>';
 }

@@ -18,7 +18,7 @@ export interface ExplainContext {
   alias?: string;
 }
 
-/** Texts that are not Salesforce's answers but wrap or replace them (SALESFORCE.md §4.2, §15.9). */
+/** Texts that are not Salesforce's answers but wrap or replace them. */
 const WRAPPERS: ReadonlyArray<{ pattern: RegExp; result: (ctx: FindingContext) => Omit<CheckResult, 'category' | 'satisfies'> }> = [
   {
     pattern: /Unexpected end of JSON input/i,

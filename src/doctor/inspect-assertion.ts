@@ -30,7 +30,7 @@ const MS_THRESHOLD = 100_000_000_000;
 
 /**
  * `doctor --assertion <jwt>`: decodes a JWT made by another tool and checks what Salesforce
- * checks (SALESFORCE.md §2): RS256, iss, sub, aud (one string with scheme), exp in seconds and
+ * checks: RS256, iss, sub, aud (one string with scheme), exp in seconds and
  * in the future, and the signature against the certificate. The JWT itself is never echoed.
  */
 export function inspectAssertion(jwt: string, input: AssertionInspection): CheckResult[] {

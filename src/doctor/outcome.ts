@@ -33,7 +33,7 @@ export interface FindingExtras {
 }
 
 /**
- * A warn or fail carrying a finding code: causes from the catalogue (SALESFORCE.md §4), the fix
+ * A warn or fail carrying a finding code: causes from the catalogue (salesforce/findings.ts), the fix
  * hint (the check's own, else the catalogue's first), the Setup page on the org's own host.
  */
 export function finding(ctx: CheckContext, status: 'warn' | 'fail', code: FindingCode, summary: string, extras: FindingExtras = {}): CheckOutcome {

@@ -143,7 +143,7 @@ export function renderReport(report: DoctorReport, o: RenderOptions): string {
   return lines.join('\n');
 }
 
-/** SPEC §5 doctor result: `fix` is always an object (all null on a pass) so scripts can read fix.hint. */
+/** The doctor result (README: "sfjwt doctor"): `fix` is always an object (all null on a pass) so scripts can read fix.hint. */
 export function reportJson(report: DoctorReport): Record<string, unknown> {
   return {
     alias: report.alias,

@@ -148,7 +148,7 @@ export function summarize(checks: readonly CheckResult[]): Summary {
   return summary;
 }
 
-/** SPEC §4 / STYLE §5: 1 on any failure or crash (`--strict`: warnings too), else 0. */
+/** 1 on any failure or crash (`--strict`: warnings too), else 0. */
 export function exitCodeFor(summary: Summary, strict: boolean): 0 | 1 {
   return summary.fail > 0 || summary.crash > 0 || (strict && summary.warn > 0) ? 1 : 0;
 }

@@ -5,7 +5,7 @@ import type { AppKind, OrgKind } from '../salesforce/types.js';
 import type { Profile } from '../store/profile.js';
 
 /**
- * The raw values doctor diagnoses, gathered in SPEC §4 order (flag, environment, profile) like
+ * The raw values doctor diagnoses, gathered in the order flag, environment, profile like
  * resolveCredentials, but without validating them: an invalid login URL or username is a finding
  * to report, not a usage error that stops the run.
  */

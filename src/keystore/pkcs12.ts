@@ -6,14 +6,14 @@
  * node-forge derives keys in synchronous JavaScript (about 2 s per million rounds), and the file
  * chooses the number of rounds: a crafted one asks for 2^31. So the parsing runs in a worker thread
  * that Ctrl-C/SIGTERM can stop (exit 130), and every key derivation is refused before it starts when
- * its round count is over the cap (SPEC §10).
+ * its round count is over the cap.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type Forge from 'node-forge';
 import { KeystoreError, type KeystoreEntry } from './types.js';
 
-/** SPEC §10. Real files use 2,048 (OpenSSL) to 10,000 (Java 17+) rounds. */
+/** Real files use 2,048 (OpenSSL) to 10,000 (Java 17+) rounds. */
 export const MAX_PKCS12_ITERATIONS = 10_000_000;
 
 /** One safe bag, as plain data (what crosses back from the worker). */

@@ -7,7 +7,7 @@ export interface KeystoreEntry {
   certificates: Buffer[];
 }
 
-/** `too-costly`: a PKCS#12 key derivation over the round cap (SPEC §10). */
+/** `too-costly`: a PKCS#12 key derivation over the round cap. */
 export type KeystoreFailure = 'wrong-passphrase' | 'malformed' | 'unsupported' | 'too-costly';
 
 export class KeystoreError extends Error {

@@ -50,7 +50,7 @@ export function httpsProxyChoice(env: Env): ProxyChoice | undefined {
   return fromEnv(env, 'https_proxy', 'HTTPS_PROXY') ?? httpProxyChoice(env);
 }
 
-/** The proxy that applies to `url` under these environment variables (SPEC §8), or undefined. */
+/** The proxy that applies to `url` under these environment variables (README: "Network, proxies and corporate TLS"), or undefined. */
 export function proxyChoiceFor(url: URL, env: Env): ProxyChoice | undefined {
   const choice = url.protocol === 'https:' ? httpsProxyChoice(env) : httpProxyChoice(env);
   if (!choice || bypassed(url, noProxyValue(env))) return undefined;

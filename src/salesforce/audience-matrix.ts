@@ -27,11 +27,11 @@ function key(pair: AudiencePair): string {
 }
 
 /**
- * The ordered list of (endpoint, aud) pairs a token exchange tries until one succeeds (SPEC §3):
+ * The ordered list of (endpoint, aud) pairs a token exchange tries until one succeeds (README: "verify and token"):
  * 1. login URL / login URL; 2. login URL / login-or-test; 3. login-or-test as both.
  * Step 3 is skipped for a loopback login URL (the emulator). Step 2 only for a Salesforce or a
  * loopback host: any other host (a typo such as acme.my.salesforce.co) must not hold an assertion
- * the real login host would accept (SPEC §10). With a fixed audience only the
+ * the real login host would accept (README: "What sfjwt trusts"). With a fixed audience only the
  * endpoint varies (login URL, then the generic host unless loopback). The remembered pair goes
  * first, provided its endpoint is one this matrix would use at all (so a profile whose login URL
  * was overridden on the command line does not send the assertion to the old host) and, with a

@@ -2,7 +2,7 @@ import type { TransportError } from '../net/types.js';
 import type { FindingCode, TokenCode, TransportCode } from './codes.js';
 import { acceptServerUrl, cleanServerText, mayReceiveToken } from './trust.js';
 
-/** The token endpoint's success body (SALESFORCE.md §1.3). No refresh token, no expires_in. */
+/** The token endpoint's success body. No refresh token, no expires_in. */
 export interface TokenResponse {
   accessToken: string;
   instanceUrl: string | null;
@@ -42,7 +42,7 @@ function normalise(text: string): string {
 }
 
 /**
- * Maps Salesforce's `error` / `error_description` (SALESFORCE.md §4) to a finding code.
+ * Maps Salesforce's `error` / `error_description` to a finding code.
  * Matching is loose and case-insensitive; the order matters where texts overlap.
  */
 const RULES: ReadonlyArray<[TokenCode, RegExp]> = [
@@ -96,8 +96,8 @@ function str(value: unknown): string | null {
 }
 
 /**
- * Classifies the token endpoint's answer (SPEC §7, §8): 2xx with an access token is `ok`; a status
- * of 500 or more is `server-error` whatever the body; a JSON error is mapped per SALESFORCE.md §4;
+ * Classifies the token endpoint's answer: 2xx with an access token is `ok`; a status
+ * of 500 or more is `server-error` whatever the body; a JSON error is mapped by codeForOAuthError;
  * anything else (HTML login page, proxy page, empty body, 200 without a token) is
  * `not-token-endpoint`, naming the URL and the status. Never throws.
  */
@@ -107,7 +107,7 @@ export function classifyTokenResponse(answer: TokenHttpAnswer): TokenClassificat
   if (status >= 500) {
     return { outcome: 'server-error', httpStatus, message: `${url} answered HTTP ${status} (server error).` };
   }
-  // Redirects are never followed (SPEC §10): the assertion was meant for this URL only.
+  // Redirects are never followed (README: "What sfjwt trusts"): the assertion was meant for this URL only.
   if (status >= 300 && status < 400) {
     const location = answer.headers.location ? `, redirecting to ${cleanServerText(answer.headers.location, 200)}` : '';
     return { outcome: 'not-token-endpoint', httpStatus, message: `${url} answered HTTP ${status}${location}: not a Salesforce token endpoint (sfjwt follows no redirects).` };
@@ -308,7 +308,7 @@ function unescape(value: string): string {
 }
 
 /**
- * Finds Salesforce errors in free text pasted from any tool (SPEC §5 `doctor --error`): sf CLI
+ * Finds Salesforce errors in free text pasted from any tool (`doctor --error`): sf CLI
  * output (§4.2), a JSON body, a Python dict print (`{'error': 'invalid_grant', ...}`), a log line.
  * Returns every code found, in order of first appearance.
  */

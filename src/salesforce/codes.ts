@@ -1,4 +1,4 @@
-/** Stable finding codes (SPEC §7). Renaming one is a breaking change: scripts match on them. */
+/** Stable finding codes (README: "Finding codes"). Renaming one is a breaking change: scripts match on them. */
 export const TOKEN_CODES = [
   'user-not-approved',
   'user-not-admin-approved',
@@ -44,7 +44,7 @@ export const LOCAL_CODES = [
 
 export const USAGE_CODES = ['usage'] as const;
 
-/** With an admin session (SPEC §11): the org's own records, the session and the metadata deploy. */
+/** With an admin session: the org's own records, the session and the metadata deploy. */
 export const ADMIN_CODES = [
   'admin-session',
   'deploy-failed',

@@ -36,7 +36,7 @@ export interface Attempt {
   token?: TokenResponse;
 }
 
-/** The fields of an attempt that may appear in output (SPEC §5 verify `attempts`). */
+/** The fields of an attempt that may appear in output (verify's `attempts`). */
 export interface PublicAttempt {
   loginUrl: string;
   audience: string;
@@ -91,7 +91,7 @@ function isCancel(error: unknown, signal: AbortSignal | undefined): boolean {
 
 /**
  * Signs an assertion for (loginUrl, audience) and posts it to the token endpoint, form-encoded
- * with grant_type and assertion only (SALESFORCE.md §1.2). Retries up to `retries` times with
+ * with grant_type and assertion only. Retries up to `retries` times with
  * backoff on network errors (connection resets, refused, DNS hiccups) and 5xx, never on 4xx.
  * A fresh assertion is signed for every request, so `exp` is always now + 180 s. Never adjusts
  * exp for clock skew. Resolves with the classified attempt; throws only CancelledError (abort)

@@ -3,9 +3,8 @@ import { pageReference, setupUrl, type SetupPageId } from './setup-pages.js';
 import type { AppKind } from './types.js';
 
 /**
- * The one catalogue of finding codes (SPEC §7): what each means, its likely causes and fixes
- * (SALESFORCE.md §4, §4.1, §7, §8, §10, §15), the Setup page to open, and whether waiting for
- * Salesforce to propagate a change can fix it.
+ * The one catalogue of finding codes (README: "Finding codes"): what each means, its likely causes and
+ * fixes, the Setup page to open, and whether waiting for Salesforce to propagate a change can fix it.
  *
  * Copy may differ by app kind ({eca, ca}) and may name Setup pages as `{page:<id>}`;
  * findingFor() resolves both for one org and app.
@@ -533,7 +532,7 @@ const CATALOGUE: Record<FindingCode, CatalogueEntry> = {
     retryable: false,
   },
 
-  // ---- admin session and the org's own records (SPEC §11) ----------------------------------
+  // ---- admin session and the org's own records ----------------------------------------
   'admin-session': {
     title: 'The admin session is missing, expired or lacks a permission',
     causes: [

@@ -20,7 +20,7 @@ export interface NormalizedLoginUrl {
 }
 
 /**
- * My Domain partitions (SALESFORCE.md §1.1). A plain `<name>.my.salesforce.com` has none.
+ * My Domain partitions. A plain `<name>.my.salesforce.com` has none.
  * `demo`, `patch` and `free` orgs exist but their kind is not one of ours, so no hint.
  */
 const PARTITIONS: Record<string, OrgKind | undefined> = {
@@ -84,7 +84,7 @@ function splitLabel(label: string): { myDomainName: string; sandboxName?: string
 }
 
 /**
- * Validates and normalises a login URL (SPEC §3). Accepts a bare host. Throws
+ * Validates and normalises a login URL. Accepts a bare host. Throws
  * `inputError('login-url-invalid', ...)` with the URL to use instead where one can be inferred.
  */
 export function normalizeLoginUrl(input: string): NormalizedLoginUrl {
@@ -221,7 +221,7 @@ export function genericHostFor(orgKind: OrgKind): string {
   return orgKind === 'sandbox' || orgKind === 'scratch' ? TEST_HOST : LOGIN_HOST;
 }
 
-/** Registrable domains of Salesforce token and site hosts (SALESFORCE.md §16.8): a near miss is a typo. */
+/** Registrable domains of Salesforce token and site hosts: a near miss is a typo. */
 const SALESFORCE_DOMAINS = ['salesforce.com', 'force.com', 'site.com', 'salesforce-sites.com', 'cloudforce.com', 'database.com', 'salesforce.mil', 'sfcrmproducts.cn'];
 
 /** Edit distance (insert, delete, substitute, swap neighbours) at most `max`; stops early past it. */

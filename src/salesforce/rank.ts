@@ -1,10 +1,10 @@
 import type { FindingCode } from './codes.js';
 
 /**
- * "Most informative attempt" (SPEC §7): when several audience attempts fail differently, report the
+ * "Most informative attempt" (README: "Finding codes"): when several audience attempts fail differently, report the
  * one that got furthest through Salesforce's checks. Furthest first.
  *
- * - The ten codes SPEC §7 orders come first, in its order, except `inactive-org`, which sits right
+ * - The ten specific codes come first, in the order README "Finding codes" gives, except `inactive-org`, which sits right
  *   after `inactive-user`: it means the org was found and its state is known, a definite answer
  *   that no other pair can improve on.
  * - The other token-endpoint answers (`authentication-failure`, `oauth-error`,

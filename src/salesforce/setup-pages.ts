@@ -1,6 +1,6 @@
 import { setupHost } from './login-url.js';
 
-/** Setup pages sfjwt links to (SALESFORCE.md §6). Ids are stable: other modules and tests use them. */
+/** Setup pages sfjwt links to. Ids are stable: other modules and tests use them. */
 export type SetupPageId =
   | 'eca-manager'
   | 'connected-app-manager'

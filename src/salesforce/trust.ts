@@ -1,11 +1,11 @@
 import { isLoopbackHost } from './login-url.js';
 
 /**
- * What sfjwt believes of a server (SPEC §10): where an access token or an assertion may go, which
+ * What sfjwt believes of a server (README: "What sfjwt trusts"): where an access token or an assertion may go, which
  * URLs from a token answer it accepts, and how server text is made safe to print. No I/O.
  */
 
-/** Domains under which Salesforce serves token and API hosts (SALESFORCE.md §16.8). */
+/** Domains under which Salesforce serves token and API hosts. */
 const SALESFORCE_DOMAINS = [
   'salesforce.com',
   'force.com',

@@ -1,7 +1,7 @@
-/** Kinds of org a profile can point at (SPEC §3). */
+/** Kinds of org a profile can point at. */
 export type OrgKind = 'production' | 'sandbox' | 'scratch' | 'developer' | 'site';
 
-/** Which kind of app holds the certificate (SPEC §3). */
+/** Which kind of app holds the certificate. */
 export type AppKind = 'eca' | 'connected-app';
 
 export const ORG_KINDS: readonly OrgKind[] = ['production', 'sandbox', 'scratch', 'developer', 'site'];

@@ -29,13 +29,13 @@ export interface VerificationInput {
   remembered?: AudiencePair;
   /** Per request. */
   timeoutMs: number;
-  /** Propagation wait (SPEC §5 `--wait`): retry the whole matrix while the failure is retryable. */
+  /** Propagation wait (`--wait`): retry the whole matrix while the failure is retryable. */
   waitSeconds: number;
   /** HTTP-level retries per request (default 2). */
   retries?: number;
   /**
    * Also call the REST API with the token (doctor, init, rotate; default). `verify` and `token`
-   * prove the login (token and identity, SPEC §5) and leave API access to doctor's check.
+   * prove the login (token and identity) and leave API access to doctor's check.
    */
   checkApi?: boolean;
   /** First wait between rounds and its cap; doubles in between. Default 5 s up to 30 s. */
@@ -86,7 +86,7 @@ export type VerificationOutcome =
       message: string;
       hint?: string;
       finding: ResolvedFinding;
-      /** The last round's attempts; the one reported is the most informative (SPEC §7). */
+      /** The last round's attempts; the one reported is the most informative (README: "Finding codes"). */
       attempts: PublicAttempt[];
       rounds: number;
       clockSkewSeconds: number | null;
@@ -110,7 +110,7 @@ function skewOf(attempts: readonly Attempt[]): number | null {
   return null;
 }
 
-/** `…/id/<orgId>/<userId>` (SALESFORCE.md §1.3). */
+/** `…/id/<orgId>/<userId>`. */
 export function parseIdentityUrl(id: string | null): { organizationId: string; userId: string } | null {
   if (!id) return null;
   const match = /\/id\/([A-Za-z0-9]{15,18})\/([A-Za-z0-9]{15,18})\/?$/.exec(id);
@@ -259,7 +259,7 @@ export async function runVerification(input: VerificationInput): Promise<Verific
   const accessToken = token.accessToken;
   const instanceUrl = (token.instanceUrl ?? success.loginUrl).replace(/\/+$/, '');
   const fromId = parseIdentityUrl(token.id);
-  // classifyTokenResponse accepted instance_url and id only where the token may go (SPEC §10).
+  // classifyTokenResponse accepted instance_url and id only where the token may go (README: "What sfjwt trusts").
   const get = (url: string, auth: boolean) => getWithRetry(input, url, auth ? accessToken : undefined);
 
   // Identity (or userinfo) and, unless told not to, one authenticated REST call, side by side: one

@@ -94,7 +94,7 @@ export async function backUp(files: string[], backupDir: string): Promise<string
   return copies;
 }
 
-/** SPEC §10: key and certificate files and keystores are a few KB; nothing read as one may be larger. */
+/** Key and certificate files and keystores are a few KB; nothing read as one may be larger. */
 export const MAX_INPUT_FILE_BYTES = 1 << 20;
 
 function fileKind(stat: Stats): string {
@@ -123,7 +123,7 @@ async function readPipe(file: string): Promise<Buffer | undefined> {
 }
 
 /**
- * Reads a key, certificate or keystore file: a regular file or a pipe, at most 1 MiB (SPEC §10), so
+ * Reads a key, certificate or keystore file: a regular file or a pipe, at most 1 MiB, so
  * `--key /dev/urandom` is refused at once instead of filling the memory. Every failure is an exit-2
  * error naming the file. A regular file is read synchronously (see store/files.ts readText: it is
  * most of `verify`'s file time otherwise); a pipe asynchronously, so Ctrl-C can stop a writer that never comes.

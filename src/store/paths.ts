@@ -7,7 +7,7 @@ export interface PathEnv {
   homedir: string;
 }
 
-/** SPEC §3: --config-dir, $SFJWT_HOME, else the platform's config dir. */
+/** --config-dir, $SFJWT_HOME, else the platform's config dir. */
 export function resolveConfigDir(input: PathEnv & { override?: string; cwd: string }): string {
   if (input.override) return path.resolve(input.cwd, input.override);
   if (input.env.SFJWT_HOME) return path.resolve(input.cwd, input.env.SFJWT_HOME);

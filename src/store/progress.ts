@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ensureDir, readTextIfExists, writeFileAtomic, PRIVATE_FILE_MODE } from './files.js';
 
 /**
- * How far `sfjwt init` got for one alias, so a rerun can continue (SPEC §5 init). Answers are plain
+ * How far `sfjwt init` got for one alias, so a rerun can continue. Answers are plain
  * values (no secrets: the consumer key is not one, and keys are referenced by path only).
  */
 export interface WizardProgress {

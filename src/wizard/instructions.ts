@@ -1,6 +1,6 @@
 /**
  * All of the wizard's Salesforce copy, as pure functions of the app kind, paths and URLs
- * (SALESFORCE.md §5.2, §5.3, §6, §8, §10). Tests assert on it; nothing here prints or opens.
+ * Tests assert on it; nothing here prints or opens.
  */
 import path from 'node:path';
 import { quickFindText, setupUrl, SETUP_PAGES, type SetupPageId } from '../salesforce/setup-pages.js';

@@ -5,7 +5,7 @@ import type { Check, Diagnosis } from '../types.js';
 
 /**
  * Why the REST API refused a token it was just given, likeliest first, from what it answered
- * (SALESFORCE.md §1.5): API_DISABLED_FOR_ORG is what a user without "API Enabled" gets (the token
+ * API_DISABLED_FOR_ORG is what a user without "API Enabled" gets (the token
  * itself is issued, with the api scope); "not valid for use with the REST API" is a token without it.
  */
 export function apiDenial(message: string, context: FindingContext): Diagnosis[] {

@@ -1,7 +1,7 @@
 import { finding, pass } from '../outcome.js';
 import type { Check } from '../types.js';
 
-/** Salesforce documents a 4 KB limit for certificate uploads (SALESFORCE.md §3). */
+/** Salesforce documents a 4 KB limit for certificate uploads. */
 export const CERT_MAX_BYTES = 4096;
 
 export const certSize: Check = {

@@ -16,7 +16,7 @@ function rewrite(file: string, what: string, encrypted: boolean): AutoFix {
 /**
  * A hint from the key parser may name an openssl command writing `server.key` (or `.crt`): run in
  * the key's own folder that truncates the input before reading it. Doctor points the output at a new
- * file instead (SPEC §10: a suggested command never writes over its own input).
+ * file instead (a suggested command never writes over its own input).
  */
 export function safeOutputs(hint: string): string {
   return hint.replace(/-in (\S+?)(\s[^`]*?)?\s-out \S+?(?=[`\s]|$)/g, (_whole, input: string, middle: string | undefined) => `-in ${input}${middle ?? ''} -out ${input}.pem`);

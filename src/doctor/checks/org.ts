@@ -1,5 +1,5 @@
 /**
- * The "Org" checks (SPEC §11): what Salesforce's own records say, read with an admin session
+ * The "Org" checks: what Salesforce's own records say, read with an admin session
  * (src/admin/org-records.ts, once per profile). One file for the five: they share that one read
  * and its failure handling. Without a session they are not in the run at all.
  */

@@ -8,7 +8,7 @@ export function describeAttempt(a: PublicAttempt): string {
   return `${a.outcome === 'ok' ? 'ok' : a.outcome}: POST ${a.loginUrl}/services/oauth2/token aud=${a.audience}${a.httpStatus !== null ? ` → HTTP ${a.httpStatus}` : ''}${said && a.outcome !== 'ok' ? ` ${said}` : ''} (${a.ms} ms)`;
 }
 
-/** Every endpoint/aud pair of the matrix (SPEC §3), each attempt reported, and the pair that works. */
+/** Every endpoint/aud pair of the audience matrix (README: "verify and token"), each attempt reported, and the pair that works. */
 export const tokenExchange: Check = {
   id: 'token-exchange',
   title: 'Token exchange',
