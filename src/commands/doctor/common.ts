@@ -25,7 +25,7 @@ export interface DoctorOptions extends CredentialFlags {
   fix?: boolean;
   /** --fix on an encrypted key: the NAME of the environment variable holding its passphrase. */
   passphraseEnv?: string;
-  /** The org's own records (SPEC §11): the "Org" checks. */
+  /** The org's own records (--admin): the "Org" checks. */
   admin?: boolean;
   adminOrg?: string;
 }
