@@ -1,4 +1,4 @@
-import { run } from './cli.js';
+import { runProgram } from './cli.js';
 import { CancelledError } from './errors.js';
 import { createRealDeps } from './real-deps.js';
 
@@ -26,9 +26,9 @@ export async function main(argv: string[]): Promise<void> {
   const deps = createRealDeps(controller.signal);
   let code: number;
   try {
-    code = await run(argv, deps);
+    code = await runProgram(argv, deps);
   } catch (error) {
-    // Last resort: one line, never a stack trace (run() already handles expected errors).
+    // Last resort: one line, never a stack trace (runProgram() already handles expected errors).
     process.stderr.write(`sfjwt: unexpected error: ${(error as Error)?.message ?? String(error)}\n`);
     code = 1;
   }

@@ -5,12 +5,12 @@ import { packageVersion } from './package-root.js';
 import { UsageError, type ExitCode } from './errors.js';
 import { execute } from './run.js';
 
-type Loader = () => Promise<{ run: CommandHandler<any> }>;
+type Loader = () => Promise<CommandHandler<any>>;
 
 /** Commands that change a profile's files run under its lock (see core/locking.ts). */
-async function locked(module: Promise<{ run: CommandHandler<any> }>, explicitOnly = false): Promise<{ run: CommandHandler<any> }> {
-  const [{ run }, { lockingProfile }] = await Promise.all([module, import('./core/locking.js')]);
-  return { run: lockingProfile(run, explicitOnly) };
+async function locked(handler: Promise<CommandHandler<any>>, explicitOnly = false): Promise<CommandHandler<any>> {
+  const [run, { lockingProfile }] = await Promise.all([handler, import('./core/locking.js')]);
+  return lockingProfile(run, explicitOnly);
 }
 
 export const VERSION = packageVersion();
@@ -92,7 +92,7 @@ Exit codes: 0 ok, 1 failed, 2 usage or input error, 130 cancelled.`,
       const options = cmd.opts();
       const globals = cmd.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
       // Loading inside the handler: a broken install is reported like any unexpected error.
-      const handler: CommandHandler<unknown> = async (o, c, a) => (await load()).run(o, c, a);
+      const handler: CommandHandler<unknown> = async (o, c, a) => (await load())(o, c, a);
       setExitCode(await execute(name, handler, options, cmd.args, deps, normalizeGlobals(globals)));
     };
 
@@ -101,11 +101,11 @@ Exit codes: 0 ok, 1 failed, 2 usage or input error, 130 cancelled.`,
       .command('verify')
       .description('exchange a token and check the identity, for a profile or ad-hoc values')
       .option('--wait <seconds>', 'keep retrying propagation errors for up to this long', parseInteger('--wait', 0, 3600)),
-  ).action(action('verify', () => import('./commands/verify.js')));
+  ).action(action('verify', () => import('./commands/verify.js').then((m) => m.runVerify)));
 
   addCredentialOptions(
     program.command('token').description('print an access token for scripts: curl -H "Authorization: Bearer $(sfjwt token)"'),
-  ).action(action('token', () => import('./commands/token.js')));
+  ).action(action('token', () => import('./commands/token.js').then((m) => m.runToken)));
 
   const cert = program.command('cert').description('generate, show, renew, rotate or import keys and certificates');
   cert
@@ -116,14 +116,14 @@ Exit codes: 0 ok, 1 failed, 2 usage or input error, 130 cancelled.`,
     .option('--days <n>', 'certificate validity in days', parseInteger('--days', 1, 36500), 730)
     .option('--cn <name>', 'certificate common name')
     .option('--force', 'replace existing files (backed up first)', false)
-    .action(action('cert generate', () => locked(import('./commands/cert-generate.js'), true)));
+    .action(action('cert generate', () => locked(import('./commands/cert-generate.js').then((m) => m.runCertGenerate), true)));
   cert
     .command('show')
     .description('subject, serial, validity, days left, key size, fingerprint, key/cert match')
     .option('--key <file>', 'private key file (default: the profile\'s)')
     .option('--cert <file>', 'certificate file (default: the profile\'s)')
     .option('--history', 'also list backed-up keys and certificates', false)
-    .action(action('cert show', () => import('./commands/cert-show.js')));
+    .action(action('cert show', () => import('./commands/cert-show.js').then((m) => m.runCertShow)));
   cert
     .command('renew')
     .description('new certificate from the same key: nothing that signs with the key breaks')
@@ -132,7 +132,7 @@ Exit codes: 0 ok, 1 failed, 2 usage or input error, 130 cancelled.`,
     .option('--cert <file>', 'certificate file to replace (default: the profile\'s)')
     .option('--admin', "deploy the certificate to the profile's app with an admin session (SFJWT_ADMIN_INSTANCE_URL + SFJWT_ADMIN_ACCESS_TOKEN)")
     .option('--admin-org <alias>', "deploy it with the Salesforce CLI's login of this org (implies --admin)")
-    .action(action('cert renew', () => locked(import('./commands/cert-renew.js'))));
+    .action(action('cert renew', () => locked(import('./commands/cert-renew.js').then((m) => m.run))));
   cert
     .command('rotate')
     .description('new key and certificate; verified before the old pair is archived')
@@ -143,7 +143,7 @@ Exit codes: 0 ok, 1 failed, 2 usage or input error, 130 cancelled.`,
     .option('--no-open', 'never open a browser')
     .option('--admin', "deploy the new certificate to the profile's app with an admin session, then verify (SFJWT_ADMIN_INSTANCE_URL + SFJWT_ADMIN_ACCESS_TOKEN)")
     .option('--admin-org <alias>', "deploy it with the Salesforce CLI's login of this org (implies --admin)")
-    .action(action('cert rotate', () => locked(import('./commands/cert-rotate.js'))));
+    .action(action('cert rotate', () => locked(import('./commands/cert-rotate.js').then((m) => m.run))));
   cert
     .command('import')
     .description('bring an existing key (PEM, PKCS#12 or JKS) into a profile')
@@ -155,7 +155,7 @@ Exit codes: 0 ok, 1 failed, 2 usage or input error, 130 cancelled.`,
     .option('--key-alias <name>', 'entry to take from a keystore with several')
     .option('--days <n>', 'validity of a certificate made from the key', parseInteger('--days', 1, 36500), 730)
     .option('--force', 'replace the profile\'s existing key files (backed up first)', false)
-    .action(action('cert import', () => locked(import('./commands/cert-import.js'))));
+    .action(action('cert import', () => locked(import('./commands/cert-import.js').then((m) => m.runCertImport))));
 
   program
     .command('init')
@@ -180,7 +180,7 @@ Exit codes: 0 ok, 1 failed, 2 usage or input error, 130 cancelled.`,
     .option('--force', 'replace existing key files (backed up first)', false)
     .option('--admin', 'zero clicks: deploy the External Client App with an admin session (SFJWT_ADMIN_INSTANCE_URL + SFJWT_ADMIN_ACCESS_TOKEN)')
     .option('--admin-org <alias>', "zero clicks with the Salesforce CLI's login of this org (implies --admin)")
-    .action(action('init', () => import('./commands/init.js')));
+    .action(action('init', () => import('./commands/init.js').then((m) => m.runInit)));
 
   addCredentialOptions(
     program
@@ -198,7 +198,7 @@ Exit codes: 0 ok, 1 failed, 2 usage or input error, 130 cancelled.`,
       .option('--passphrase-env <var>', "with --fix: the environment variable holding the key's passphrase")
       .option('--admin', "also read the org's own records with an admin session (SFJWT_ADMIN_INSTANCE_URL + SFJWT_ADMIN_ACCESS_TOKEN)")
       .option('--admin-org <alias>', "also read the org's own records with the Salesforce CLI's login of this org"),
-  ).action(action('doctor', () => import('./commands/doctor.js')));
+  ).action(action('doctor', () => import('./commands/doctor.js').then((m) => m.run)));
 
   program
     .command('export')
@@ -207,21 +207,21 @@ Exit codes: 0 ok, 1 failed, 2 usage or input error, 130 cancelled.`,
     .option('--out <path>', 'write to this file (or directory, for metadata) instead of stdout')
     .option('--include-key', 'include the private key (base64, for a CI secret)', false)
     .option('--force', 'overwrite --out if it exists', false)
-    .action(action('export', () => import('./commands/export.js')));
+    .action(action('export', () => import('./commands/export.js').then((m) => m.runExport)));
 
   const profiles = program.command('profiles').description('list, show, remove profiles or set the default');
-  profiles.command('list').description('list profiles').action(action('profiles list', () => import('./commands/profiles.js').then((m) => ({ run: m.runList }))));
-  profiles.command('show').description('show one profile').action(action('profiles show', () => import('./commands/profiles.js').then((m) => ({ run: m.runShow }))));
+  profiles.command('list').description('list profiles').action(action('profiles list', () => import('./commands/profiles.js').then((m) => m.runList)));
+  profiles.command('show').description('show one profile').action(action('profiles show', () => import('./commands/profiles.js').then((m) => m.runShow)));
   profiles
     .command('remove')
     .description('remove a profile (key files are kept unless --delete-keys)')
     .option('--delete-keys', 'also delete its key directory', false)
-    .action(action('profiles remove', () => locked(import('./commands/profiles.js').then((m) => ({ run: m.runRemove })))));
+    .action(action('profiles remove', () => locked(import('./commands/profiles.js').then((m) => m.runRemove))));
   profiles
     .command('default')
     .description('make a profile the default')
     .argument('[alias]', 'alias (or -a)')
-    .action(action('profiles default', () => import('./commands/profiles.js').then((m) => ({ run: m.runDefault }))));
+    .action(action('profiles default', () => import('./commands/profiles.js').then((m) => m.runDefault)));
 
   program
     .command('emulator')
@@ -236,13 +236,13 @@ Exit codes: 0 ok, 1 failed, 2 usage or input error, 130 cancelled.`,
     .option('--sandbox', 'emulate a sandbox org', false)
     .option('--config <file>', 'JSON config for several apps and users')
     .option('--admin-token <token>', 'accept this access token as an org admin\'s (deploys, queries, assignments: `sfjwt init --admin`)')
-    .action(action('emulator', () => import('./commands/emulator.js')));
+    .action(action('emulator', () => import('./commands/emulator.js').then((m) => m.runEmulator)));
 
   program
     .command('demo')
     .description('run the whole flow against the embedded emulator in a temporary directory')
     .option('--keep', 'keep the temporary directory', false)
-    .action(action('demo', () => import('./commands/demo.js')));
+    .action(action('demo', () => import('./commands/demo.js').then((m) => m.runDemo)));
 
   return program;
 }
@@ -260,7 +260,7 @@ function normalizeGlobals(raw: GlobalOptions & Record<string, unknown>): GlobalO
 }
 
 /** Parses argv and runs the command; commander's own errors become exit 2 (help/version stay 0). */
-export async function run(argv: string[], deps: Deps): Promise<ExitCode> {
+export async function runProgram(argv: string[], deps: Deps): Promise<ExitCode> {
   let exitCode: ExitCode = 0;
   const program = createProgram({ deps, setExitCode: (code) => (exitCode = code) });
   const wantsJson = argv.includes('--json');

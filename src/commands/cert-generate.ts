@@ -12,7 +12,7 @@ export interface CertGenerateOptions {
   force: boolean;
 }
 
-export const run: CommandHandler<CertGenerateOptions> = async (options, ctx) => {
+export const runCertGenerate: CommandHandler<CertGenerateOptions> = async (options, ctx) => {
   const alias = ctx.globals.alias ?? ctx.deps.env.SFJWT_ALIAS;
   const validAlias = alias === undefined ? undefined : validateAlias(alias);
   const dir = options.outDir

@@ -58,7 +58,7 @@ function importSource(options: CertImportOptions, env: Readonly<Record<string, s
   };
 }
 
-export const run: CommandHandler<CertImportOptions> = async (options, ctx) => {
+export const runCertImport: CommandHandler<CertImportOptions> = async (options, ctx) => {
   const source = importSource(options, ctx.deps.env, ctx.deps.cwd);
   const config = await readConfig(ctx.configDir);
   const alias = chosenAlias(ctx, config);

@@ -35,7 +35,7 @@ function renderHistory(backups: Backup[], current: PairReport): string[] {
   return lines;
 }
 
-export const run: CommandHandler<CertShowOptions> = async (options, ctx) => {
+export const runCertShow: CommandHandler<CertShowOptions> = async (options, ctx) => {
   const location = await locatePair(ctx, options);
   const now = ctx.deps.now();
   const key = location.keyPath ? await readKeyFile(location.keyPath) : undefined;

@@ -85,9 +85,9 @@ function indent(text: string, ui: CommandContext['ui']): void {
 }
 
 /** The whole flow, offline: each step is the real CLI, run as a user would type it. */
-export const run: CommandHandler<{ keep: boolean }> = (options, ctx) => runDemo(options, ctx, pathLookup(ctx.deps.env, ctx.deps.platform));
+export const runDemo: CommandHandler<{ keep: boolean }> = (options, ctx) => runDemoWith(options, ctx, pathLookup(ctx.deps.env, ctx.deps.platform));
 
-export async function runDemo(options: { keep: boolean }, ctx: CommandContext, lookup: PathLookup): ReturnType<CommandHandler<{ keep: boolean }>> {
+export async function runDemoWith(options: { keep: boolean }, ctx: CommandContext, lookup: PathLookup): ReturnType<CommandHandler<{ keep: boolean }>> {
   const { ui } = ctx;
   const cli = await sfjwtCommand(lookup);
   const started = performance.now();

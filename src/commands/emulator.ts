@@ -60,7 +60,7 @@ async function configFromOptions(options: EmulatorOptions, cwd: string): Promise
 }
 
 /** Runs until SIGINT/SIGTERM; prints its base URL on stdout first so scripts can read it. */
-export const run: CommandHandler<EmulatorOptions> = async (options, ctx) => {
+export const runEmulator: CommandHandler<EmulatorOptions> = async (options, ctx) => {
   const config = await configFromOptions(options, ctx.deps.cwd);
   if (options.adminToken !== undefined) {
     if (!/^\S{8,}$/.test(options.adminToken)) throw new UsageError('invalid --admin-token: expected at least 8 characters without spaces');

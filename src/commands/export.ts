@@ -64,7 +64,7 @@ function nextSteps(ctx: CommandContext, spec: FormatSpec, values: ExportValues, 
  * JSON result: { format, alias, includesKey, loginUrl, tokenUrl, audience, audienceSource,
  * content? (stdout), outDir? (metadata), files: [{ path, mode }] (written) }.
  */
-export const run: CommandHandler<ExportOptions> = async (options, ctx) => {
+export const runExport: CommandHandler<ExportOptions> = async (options, ctx) => {
   const spec = formatSpec(options.format);
   checkOptions(spec, options);
   const values = await resolveExportValues(ctx, spec, options.includeKey);

@@ -8,26 +8,26 @@ import { cancelMessage, createWizard, resolveAlias, runWizard } from '../wizard/
 export type { InitOptions };
 
 /** `sfjwt init`: the guided wizard. Ctrl-C anywhere is exit 130 with what was kept. */
-export const run: CommandHandler<InitOptions & { admin?: boolean; adminOrg?: string }> = async (options, cmd) => {
-  let ctx: WizardContext | undefined;
+export const runInit: CommandHandler<InitOptions & { admin?: boolean; adminOrg?: string }> = async (options, ctx) => {
+  let wizardCtx: WizardContext | undefined;
   try {
-    const alias = await resolveAlias(cmd);
+    const alias = await resolveAlias(ctx);
     // The zero-click path has no wizard steps: it deploys the app with an admin session.
     if (options.admin || options.adminOrg !== undefined) {
       const { runAdminInit } = await import('../admin/init.js');
-      const zeroClick = () => runAdminInit(cmd, options, alias);
-      return await (options.dryRun ? zeroClick() : withAliasLock(cmd.configDir, alias, zeroClick));
+      const zeroClick = () => runAdminInit(ctx, options, alias);
+      return await (options.dryRun ? zeroClick() : withAliasLock(ctx.configDir, alias, zeroClick));
     }
     // A dry run writes nothing, so it needs no lock; a real run must not interleave with another on the alias.
     const wizard = async () => {
-      const created = await createWizard(cmd, options, alias);
-      ctx = created.ctx;
-      return runWizard(ctx, created.config);
+      const created = await createWizard(ctx, options, alias);
+      wizardCtx = created.ctx;
+      return runWizard(wizardCtx, created.config);
     };
-    return await (options.dryRun ? wizard() : withAliasLock(cmd.configDir, alias, wizard));
+    return await (options.dryRun ? wizard() : withAliasLock(ctx.configDir, alias, wizard));
   } catch (error) {
     // Escape where there is nothing to go back to (the alias, resume or retry question) cancels.
-    if (error instanceof CancelledError || error instanceof GoBack || cmd.deps.signal.aborted) throw new CancelledError(cancelMessage(ctx));
+    if (error instanceof CancelledError || error instanceof GoBack || ctx.deps.signal.aborted) throw new CancelledError(cancelMessage(wizardCtx));
     throw error;
   }
 };

@@ -6,7 +6,7 @@ import { failureError, rememberSuccess, verifyCredentials } from '../core/verifi
  * Prints just the access token (for `$(sfjwt token)`). Tokens are never written to disk; each run is
  * one login, so scripts should reuse the value rather than call this in a loop (3,600 logins/hour).
  */
-export const run: CommandHandler<CredentialFlags> = async (options, ctx) => {
+export const runToken: CommandHandler<CredentialFlags> = async (options, ctx) => {
   const creds = await resolveCredentials(ctx, options);
   const outcome = await verifyCredentials(ctx, creds, { waitSeconds: 0, narrate: ctx.globals.verbose, checkApi: false });
   if (!outcome.ok) {

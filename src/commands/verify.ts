@@ -4,11 +4,11 @@ import { resolveCredentials, type CredentialFlags } from '../core/credentials.js
 import { failureError, rememberSuccess, verifyCredentials, warnAboutSkew } from '../core/verification.js';
 import { renderAttempts, renderVerificationSuccess } from '../ui/verification.js';
 
-export interface VerifyOptions extends CredentialFlags {
+export interface VerifyFlags extends CredentialFlags {
   wait?: number;
 }
 
-export const run: CommandHandler<VerifyOptions> = async (options, ctx) => {
+export const runVerify: CommandHandler<VerifyFlags> = async (options, ctx) => {
   const creds = await resolveCredentials(ctx, options);
   const outcome = await verifyCredentials(ctx, creds, { waitSeconds: options.wait ?? 0, checkApi: false });
   warnAboutSkew(ctx, outcome.ok ? outcome.result.clockSkewSeconds : outcome.clockSkewSeconds);

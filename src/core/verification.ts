@@ -24,13 +24,13 @@ export interface VerifyOptions {
  * rounds is a live countdown showing the last error. The narration is shared (ui/verification.ts).
  */
 export async function verifyCredentials(
-  cmd: CommandContext,
+  ctx: CommandContext,
   creds: Credentials,
   { waitSeconds, narrate: narrateProgress = true, checkApi = true }: VerifyOptions,
 ): Promise<VerificationOutcome> {
-  const { deps, ui } = cmd;
-  const key = await loadKey(cmd, creds);
-  const narrate = narrateProgress ? verificationProgress(ui, cmd.globals.verbose) : () => undefined;
+  const { deps, ui } = ctx;
+  const key = await loadKey(ctx, creds);
+  const narrate = narrateProgress ? verificationProgress(ui, ctx.globals.verbose) : () => undefined;
   let lastError = '';
   let round = 0;
   const roundMessages = new Map<string, string>();
@@ -49,7 +49,7 @@ export async function verifyCredentials(
     }
   };
   // Only the propagation wait (announced by a 'waiting' event) ticks; HTTP retries sleep silently.
-  const live = narrateProgress && deps.stderr.isTTY && !deps.env.CI && !cmd.globals.json;
+  const live = narrateProgress && deps.stderr.isTTY && !deps.env.CI && !ctx.globals.json;
   const sleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
     const current = waiting;
     waiting = undefined;

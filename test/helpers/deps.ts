@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { run } from '../../src/cli.js';
+import { runProgram } from '../../src/cli.js';
 import { sleep, type Deps } from '../../src/deps.js';
 import { createHttpClient } from '../../src/net/http.js';
 import { noPrompter, type Prompter } from '../../src/ui/prompter.js';
@@ -44,7 +44,7 @@ export function createTestDeps(overrides: Partial<Deps> & { env?: Record<string,
 
 /** The whole CLI in-process: argv → exit code, with output captured. */
 export async function runInProcess(argv: string[], deps: TestDeps): Promise<{ code: number; stdout: string; stderr: string; json<T = any>(): T }> {
-  const code = await run(argv, deps);
+  const code = await runProgram(argv, deps);
   const { stdout, stderr } = deps.captured;
   return {
     code,
