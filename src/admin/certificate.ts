@@ -1,5 +1,5 @@
 /**
- * `cert renew|rotate --admin` / `--admin-org X` (SPEC §11): the new certificate is deployed into
+ * `cert renew|rotate --admin` / `--admin-org X`: the new certificate is deployed into
  * the app's ExtlClntAppGlobalOauthSettings instead of being uploaded by hand. Only for a profile
  * made by `init --admin`: its `appName` and consumer key name the app (a redeploy with another
  * key is refused by Salesforce, §16.2), rendered by the same generator as `init`.

@@ -1,5 +1,5 @@
 /**
- * The org-side calls of a zero-click set-up, through an AdminSession (SALESFORCE.md §16.6, §16.3):
+ * The org-side calls of a zero-click set-up, through an AdminSession:
  * the API version, the run-as user, the metadata deploy with its polling, and the permission set
  * assignment. Each answer Salesforce refuses becomes one finding with the component or record named.
  */
@@ -9,7 +9,7 @@ import { API_VERSION } from '../salesforce/api-version.js';
 import { cleanServerText } from '../salesforce/trust.js';
 import type { AdminSession } from './session.js';
 
-/** The External Client App certificate field needs API 60.0 (SALESFORCE.md §5.5). */
+/** The External Client App certificate field needs API 60.0. */
 const MIN_VERSION = 60;
 
 const NEEDS_API = 'the "API Enabled" permission';
@@ -105,7 +105,7 @@ interface DeployResultBody {
   };
 }
 
-/** The fix for a refused component, from its problem text (SALESFORCE.md §16.2 pitfalls). */
+/** The fix for a refused component, from its problem text. */
 export function fixForFailure(failure: ComponentFailure): string {
   const problem = failure.problem;
   if (/consumer ?key/i.test(problem)) return 'the consumer key is taken or differs from the existing app\'s: rerun with the profile\'s key, or pick another app name with --app-name';

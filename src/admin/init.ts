@@ -1,5 +1,5 @@
 /**
- * `sfjwt init --admin` / `--admin-org X`: the zero-click path (issue 17, SPEC §11). With an admin
+ * `sfjwt init --admin` / `--admin-org X`: the zero-click path (issue 17). With an admin
  * session it checks the org, makes (or reuses) the key pair, deploys the External Client App and
  * the permission set `sfjwt_<alias>`, assigns it to the run-as user, saves the profile and verifies
  * the login with the propagation wait. Rerunning reuses the app and its consumer key.
@@ -58,7 +58,7 @@ function planFor(cmd: CommandContext, options: AdminInitOptions, alias: string, 
   const normalized = normalizeLoginUrl(options.loginUrl ?? env.SFJWT_LOGIN_URL ?? existing?.loginUrl ?? session.instanceUrl);
   const existingApp = existing?.managedBy === 'admin' && typeof existing.appName === 'string' ? existing.appName : undefined;
   const appName = options.appName !== undefined ? parseApiName(options.appName, '--app-name') : (existingApp ?? apiName(`sfjwt_${alias}`));
-  // The same app keeps its consumer key: a redeploy with another one is refused (SALESFORCE.md §16.2).
+  // The same app keeps its consumer key: a redeploy with another one is refused.
   const reuseKey = existingApp === appName && existing?.clientId ? existing.clientId : undefined;
   const consumerKey = options.clientId !== undefined ? validateClientId(options.clientId, '--client-id') : (reuseKey ?? chooseConsumerKey(cmd.deps.random));
   const files = existing && existsSync(existing.keyPath) && existing.certPath && existsSync(existing.certPath)

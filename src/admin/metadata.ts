@@ -1,5 +1,5 @@
 /**
- * The External Client App a zero-click `init` deploys (SALESFORCE.md §16): the five ECA
+ * The External Client App a zero-click `init` deploys: the five ECA
  * components, a permission set the policy names, package.xml, and the zip. Pure: no I/O; the
  * clock and randomness come in as arguments.
  */

@@ -1,5 +1,5 @@
 /**
- * The org's own records for doctor's "Org" checks (SALESFORCE.md §16.7): the run-as user, its
+ * The org's own records for doctor's "Org" checks: the run-as user, its
  * profile and permission sets (API Enabled, app access), and the app's components read back with
  * the Metadata API's SOAP `readMetadata`. Read once per profile, whatever number of checks ask.
  */

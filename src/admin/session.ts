@@ -1,9 +1,9 @@
 /**
- * The admin session (SPEC §11): an access token of an org admin, from the Salesforce CLI's login
+ * The admin session (README: "Zero clicks"): an access token of an org admin, from the Salesforce CLI's login
  * (`--admin-org X`) or from SFJWT_ADMIN_INSTANCE_URL + SFJWT_ADMIN_ACCESS_TOKEN (`--admin`).
  *
  * The token lives in a private field of AdminSession and leaves it only as the Authorization
- * header of a request to the admin instance URL (SPEC §10): it is never printed, logged, written
+ * header of a request to the admin instance URL: it is never printed, logged, written
  * or put in JSON (JSON.stringify of a session shows instanceUrl, username and source only).
  */
 import { CliError, quoteInput, UsageError } from '../errors.js';

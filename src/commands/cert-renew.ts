@@ -23,7 +23,7 @@ export const run: CommandHandler<CertRenewOptions> = async (options, ctx) => {
   const location = await locatePair(ctx, options);
   const { profile } = location;
   if (!location.keyPath) throw new UsageError('renewing needs the private key the certificate is made from', 'pass --key <file>, or -a <alias> for a profile');
-  // With an admin session the app is redeployed instead of asking for the upload (SPEC §11).
+  // With an admin session the app is redeployed instead of asking for the upload.
   const admin = options.admin || options.adminOrg !== undefined ? await import('../admin/certificate.js') : undefined;
   const deployer = await admin?.openAppCertificateDeploy(ctx, options, profile, 'cert renew');
   const now = ctx.deps.now();

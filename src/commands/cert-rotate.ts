@@ -82,7 +82,7 @@ export const run: CommandHandler<CertRotateOptions> = async (options, ctx) => {
       `sfjwt cert rotate -a ${alias} --yes (upload the certificate it prints, then run it again; or give --wait <seconds> to upload during the wait)`,
     );
   }
-  // With an admin session the app is redeployed instead of asking for the upload (SPEC §11).
+  // With an admin session the app is redeployed instead of asking for the upload.
   const admin = options.admin || options.adminOrg !== undefined ? await import('../admin/certificate.js') : undefined;
   const deployer = await admin?.openAppCertificateDeploy(ctx, options, profile, 'cert rotate');
   const adminFlag = !deployer ? '' : options.adminOrg !== undefined ? ` --admin-org ${options.adminOrg}` : ' --admin';

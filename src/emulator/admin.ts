@@ -1,5 +1,5 @@
 /**
- * The emulator's admin surface (SPEC §11): admin users and their access tokens, the REST Metadata
+ * The emulator's admin surface: admin users and their access tokens, the REST Metadata
  * deploy (`metadata/deployRequest`, multipart with a zip) applying External Client App and
  * PermissionSet components to the state, and `sobjects/PermissionSetAssignment`. A deployed app
  * logs in like a configured one: the apps of the token endpoint are derived from the deployed

@@ -1,5 +1,5 @@
 /**
- * The `aud` rule, per app kind (SALESFORCE.md §2.2–2.3; SPEC §3 audience matrix).
+ * The `aud` rule, per app kind (see salesforce/audience-matrix.ts for the client side).
  *
  * The emulator's base URL plays the org's My Domain. A loopback audience matches it when it has an
  * http or https scheme, host 127.0.0.1 or localhost, the emulator's port, and no path beyond an
@@ -14,7 +14,7 @@
  *   "audience is invalid" (the 2023–24 reports, [REP S33–S37]).
  * - Any kind: an array, a non-string, or a value without a scheme → "audience is invalid" [SRC/REP S14].
  *
- * With these rules the SPEC §3 matrix is meaningful: attempt 1 (My Domain, My Domain) works for an
+ * With these rules the audience matrix is meaningful: attempt 1 (My Domain, My Domain) works for an
  * ECA; attempt 2 (My Domain, login|test) works for a Connected App.
  */
 import type { AppKind } from './types.js';

@@ -4,7 +4,7 @@
  * returns it with the response. The HTTP server in server.ts is a thin shell around it.
  */
 import { adminResource, adminSoap } from './admin.js';
-import { exchangeToken } from './token.js';
+import { handleTokenRequest } from './token.js';
 import {
   authenticate,
   apiVersions,
@@ -89,7 +89,7 @@ function route(
     if (state.simulate.html) {
       return { status: 200, headers: { 'content-type': HTML_TYPE }, body: loginPageHtml() };
     }
-    const outcome = exchangeToken(state, { method, contentType: request.headers['content-type'], body: request.body }, now, serverNow, log);
+    const outcome = handleTokenRequest(state, { method, contentType: request.headers['content-type'], body: request.body }, now, serverNow, log);
     if (!outcome.ok) {
       state.counters.tokenErrors += 1;
       log.error = outcome.error.error;

@@ -1,4 +1,4 @@
-/** The local Salesforce token-endpoint emulator (SPEC §6). */
+/** The local Salesforce token-endpoint emulator (README: "The emulator"). */
 export * from './types.js';
 export { loadEmulatorConfig, singleAppConfig, validateSimulation, DEFAULT_ORG_ID, DEFAULT_USER_ID, DEFAULT_SCOPES, type SingleAppOptions } from './config.js';
 export * as emulatorState from './state.js';

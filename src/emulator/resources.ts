@@ -141,7 +141,7 @@ function photos(state: EmulatorState): { picture: string; thumbnail: string } {
   };
 }
 
-/** `GET /id/<orgId>/<userId>` (SALESFORCE.md §9). */
+/** `GET /id/<orgId>/<userId>`. */
 export function identity(
   state: EmulatorState,
   session: Session,
@@ -192,7 +192,7 @@ export function identity(
   };
 }
 
-/** `GET /services/oauth2/userinfo` (OIDC shape, SALESFORCE.md §9). */
+/** `GET /services/oauth2/userinfo` (OIDC shape). */
 export function userinfo(state: EmulatorState, session: Session): JsonAnswer {
   const { user } = session;
   const { first, last } = names(user);

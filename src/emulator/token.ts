@@ -1,6 +1,6 @@
 /**
- * `POST /services/oauth2/token` with the JWT bearer grant, validated in the order Salesforce's checks
- * are modelled by SPEC §7 ("most informative attempt", furthest check last):
+ * `POST /services/oauth2/token` with the JWT bearer grant, validated in the order of Salesforce's checks
+ * (the "most informative attempt" ranking of salesforce/rank.ts: furthest check last):
  *
  *   1. POST, form-urlencoded body            → unsupported_grant_type
  *   2. grant_type = JWT bearer URN           → unsupported_grant_type
@@ -52,7 +52,7 @@ function oauthError(error: string, description: string, status = 400): OAuthErro
   return { status, error, description };
 }
 
-/** Salesforce's own `error` / `error_description` pairs (SALESFORCE.md §4). */
+/** Salesforce's own `error` / `error_description` pairs. */
 export const ERRORS = {
   /** [INF] what Salesforce answers to a GET on the token endpoint. */
   mustPost: oauthError('invalid_request', 'must use HTTP POST'),
@@ -69,7 +69,7 @@ export const ERRORS = {
   /** Uncertain: `inactive_org` comes from general OAuth error lists; the JWT-flow text is unverified. */
   inactiveOrg: oauthError('inactive_org', 'organization is inactive'),
   ipRestricted: oauthError('invalid_grant', 'ip restricted'),
-  /** The exact text for a High-Assurance block is unknown (SALESFORCE.md §14); this is a plausible one. */
+  /** The exact text for a High-Assurance block is unknown; this is a plausible one. */
   highAssurance: oauthError('invalid_grant', 'high assurance session required'),
   loginRateExceeded: oauthError('invalid_grant', 'login rate exceeded'),
 } as const;
@@ -104,7 +104,7 @@ function pruneLogins(state: EmulatorState, key: string, nowMs: number): number[]
  * Validates one token request and, on success, issues and remembers a token.
  * `now` is the real time (propagation, login rate); `serverNow` the offset server clock (exp, issued_at).
  */
-export function exchangeToken(
+export function handleTokenRequest(
   state: EmulatorState,
   request: { method: string; contentType: string | undefined; body: string },
   now: Date,

@@ -84,7 +84,7 @@ export interface EmulatorSimulation {
   loginRateLimitPerHour?: number;
 }
 
-/** An org admin with a session that never expires (SPEC §11): deploys, queries, assigns. */
+/** An org admin with a session that never expires: deploys, queries, assigns. */
 export interface EmulatorAdminConfig {
   username: string;
   accessToken: string;
