@@ -11,6 +11,13 @@ import type { AdminSession } from './session.js';
 
 export type Fields = Record<string, string>;
 
+export interface LoginRow {
+  LoginTime: string;
+  LoginType: string;
+  Status: string;
+  Application: string | null;
+}
+
 export interface OrgRecords {
   instanceUrl: string;
   /** null: no such user in the org. */
@@ -18,6 +25,8 @@ export interface OrgRecords {
   profile: { Name: string; PermissionsApiEnabled: boolean } | null;
   /** Permission sets assigned to the user. */
   permissionSets: { Id: string; Name: string; PermissionsApiEnabled: boolean }[];
+  /** The user's last 10 LoginHistory rows, newest first; `unreadable` names why they could not be read. */
+  logins: LoginRow[] | { unreadable: string };
   /** undefined: the app's name is unknown (a profile not made by `init --admin`); null parts: not in the org. */
   app?: { name: string; global: Fields | null; oauthPolicy: Fields | null; policy: Fields | null };
 }
@@ -69,20 +78,35 @@ export async function readMetadata(session: AdminSession, version: string, type:
   return parseReadMetadata(response.body).find((r) => r.fullName === fullName) ?? null;
 }
 
+/**
+ * The user's last 10 logins. Reading them needs "Manage Users" or "Monitor Login History"; a session
+ * without it still gets the other Org checks, so a refusal is kept as a reason, not thrown.
+ */
+async function loginHistory(session: AdminSession, version: string, userId: string): Promise<OrgRecords['logins']> {
+  try {
+    return await query<LoginRow>(session, version, `SELECT LoginTime, LoginType, Status, Application FROM LoginHistory WHERE UserId = ${soqlString(userId)} ORDER BY LoginTime DESC LIMIT 10`);
+  } catch (error) {
+    if (error instanceof CliError && error.code === 'admin-session' && error.exitCode !== 2) return { unreadable: error.message };
+    throw error;
+  }
+}
+
 /** Everything the Org checks read, for one run-as user and (when known) one app. */
 export async function readOrgRecords(session: AdminSession, input: { username: string; appName?: string }): Promise<OrgRecords> {
   const version = await preflightApiVersion(session);
   const [user] = await query<{ Id: string; IsActive: boolean; ProfileId: string }>(session, version, `SELECT Id, IsActive, ProfileId FROM User WHERE Username = ${soqlString(input.username)}`);
   let profile: OrgRecords['profile'] = null;
   let permissionSets: OrgRecords['permissionSets'] = [];
+  let logins: OrgRecords['logins'] = [];
   if (user) {
+    logins = await loginHistory(session, version, user.Id);
     [profile = null] = await query<{ Name: string; PermissionsApiEnabled: boolean }>(session, version, `SELECT Name, PermissionsApiEnabled FROM Profile WHERE Id = ${soqlString(user.ProfileId)}`);
     const assigned = await query<{ PermissionSetId: string }>(session, version, `SELECT PermissionSetId FROM PermissionSetAssignment WHERE AssigneeId = ${soqlString(user.Id)}`);
     if (assigned.length > 0) {
       permissionSets = await query(session, version, `SELECT Id, Name, PermissionsApiEnabled FROM PermissionSet WHERE Id IN (${assigned.map((a) => soqlString(a.PermissionSetId)).join(', ')})`);
     }
   }
-  const records: OrgRecords = { instanceUrl: session.instanceUrl, user: user ?? null, profile, permissionSets };
+  const records: OrgRecords = { instanceUrl: session.instanceUrl, user: user ?? null, profile, permissionSets, logins };
   if (input.appName) {
     const app = input.appName;
     const [global, oauthPolicy, policy] = await Promise.all([

@@ -4,6 +4,7 @@
  * returns it with the response. The HTTP server in server.ts is a thin shell around it.
  */
 import { adminResource, adminSoap } from './admin.js';
+import { recordLogin } from './login-history.js';
 import { handleTokenRequest } from './token.js';
 import {
   authenticate,
@@ -90,6 +91,7 @@ function route(
       return { status: 200, headers: { 'content-type': HTML_TYPE }, body: loginPageHtml() };
     }
     const outcome = handleTokenRequest(state, { method, contentType: request.headers['content-type'], body: request.body }, now, serverNow, log);
+    recordLogin(state, log.claims, outcome.ok ? undefined : outcome.error, serverNow);
     if (!outcome.ok) {
       state.counters.tokenErrors += 1;
       log.error = outcome.error.error;

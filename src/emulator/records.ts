@@ -3,6 +3,7 @@
  * names whatever the case used in the query, 15/18-character id matching).
  */
 import { assignmentRows, permissionSetRows } from './admin.js';
+import { loginHistoryRows } from './login-history.js';
 import { parseSoql, SoqlError, type SoqlCondition, type SoqlValue } from './soql.js';
 import type { EmulatorState, EmulatorUserConfig } from './types.js';
 
@@ -81,6 +82,7 @@ const TABLES: SObjectTable[] = [
   { name: 'PermissionSet', fields: ['Id', 'Name', 'Label', 'PermissionsApiEnabled'], rows: permissionSetRows },
   { name: 'Profile', fields: ['Id', 'Name', 'PermissionsApiEnabled'], rows: () => PROFILES },
   { name: 'PermissionSetAssignment', fields: ['Id', 'AssigneeId', 'PermissionSetId'], rows: assignmentRows },
+  { name: 'LoginHistory', fields: ['Id', 'UserId', 'LoginTime', 'LoginType', 'Status', 'Application', 'SourceIp', 'LoginUrl'], rows: loginHistoryRows },
 ];
 
 const TOOLING_TABLES: SObjectTable[] = [
@@ -144,6 +146,20 @@ export function runQuery(state: EmulatorState, soql: string, version: string, to
   const fields = query.fields.map((f) => canonicalField(table, f));
   const conditions = query.where.map((c) => ({ condition: c, field: canonicalField(table, c.field) }));
   let rows = table.rows(state).filter((row) => conditions.every(({ condition, field }) => matches(row, condition, field)));
+  if (query.orderBy) {
+    const field = canonicalField(table, query.orderBy.field);
+    const sign = query.orderBy.descending ? -1 : 1;
+    // Nulls first ascending, last descending, as Salesforce sorts them by default.
+    const key = (row: SObjectRecord) => (row[field] ?? null) as string | number | boolean | null;
+    rows = [...rows].sort((a, b) => {
+      const x = key(a);
+      const y = key(b);
+      if (x === y) return 0;
+      if (x === null) return -sign;
+      if (y === null) return sign;
+      return (x < y ? -1 : 1) * sign;
+    });
+  }
   if (query.limit !== undefined) rows = rows.slice(0, query.limit);
   if (query.count) return { totalSize: rows.length, done: true, records: [] };
   const records = rows.map((row) => {

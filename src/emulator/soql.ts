@@ -18,6 +18,8 @@ export interface SoqlQuery {
   count: boolean;
   object: string;
   where: SoqlCondition[];
+  /** The first ORDER BY key (the others are accepted and ignored). */
+  orderBy?: { field: string; descending: boolean };
   limit?: number;
 }
 
@@ -94,12 +96,17 @@ export function parseSoql(query: string): SoqlQuery {
 
   const clauses = /^\s*(?:where\s+([\s\S]+?))?\s*(?:order\s+by\s+([\s\S]+?))?\s*(?:limit\s+(\d+))?\s*$/i.exec(tail);
   if (!clauses) throw malformed(query, 'unexpected token');
-  const [, where, , limit] = clauses;
+  const [, where, order, limit] = clauses;
   if (tail.trim() !== '' && where === undefined && clauses[2] === undefined && limit === undefined) {
     throw malformed(query, 'unexpected token');
   }
 
   const parsed: SoqlQuery = { fields, count, object, where: where ? parseWhere(query, where) : [] };
+  if (order !== undefined) {
+    const first = /^([A-Za-z_][\w.]*)(?:\s+(asc|desc))?(?:\s+nulls\s+(?:first|last))?\s*(?:,|$)/i.exec(order.trim());
+    if (!first) throw malformed(query, 'unsupported ORDER BY clause');
+    parsed.orderBy = { field: first[1]!, descending: /^desc$/i.test(first[2] ?? '') };
+  }
   if (limit !== undefined) parsed.limit = Number(limit);
   return parsed;
 }

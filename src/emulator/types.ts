@@ -185,6 +185,8 @@ export interface EmulatorState {
   counters: EmulatorCounters;
   /** Admin tokens, deployed apps, permission sets and assignments (admin.ts). */
   admin?: import('./admin.js').AdminState;
+  /** One row per token attempt naming a user of the org, oldest first (login-history.ts). */
+  loginHistory?: import('./login-history.js').LoginHistoryRow[];
 }
 
 /** A token-endpoint failure, exactly as Salesforce spells it. */

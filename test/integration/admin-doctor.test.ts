@@ -50,7 +50,7 @@ describe('doctor --admin: the Org checks read Salesforce\'s own records over rea
     const { env } = await setUp();
     const { out, org } = await doctor(env);
     expect(out.code).toBe(0);
-    expect(org).toEqual({ 'org-user': 'pass', 'org-app': 'pass', 'org-certificate': 'pass', 'org-policy': 'pass', 'org-access': 'pass' });
+    expect(org).toEqual({ 'org-user': 'pass', 'org-app': 'pass', 'org-certificate': 'pass', 'org-policy': 'pass', 'org-access': 'pass', 'org-login-history': 'pass' });
     expect(out.stdout).not.toContain(ADMIN_TOKEN);
     const plain = await doctor(env, []);
     expect(plain.org).toEqual({});
@@ -101,6 +101,39 @@ describe('doctor --admin: the Org checks read Salesforce\'s own records over rea
     const { org, first } = await doctor(env);
     expect(org['org-user']).toBe('fail');
     expect(first.code).toBe('org-api-disabled');
+  });
+
+  it('a failed login: org-login-history names Salesforce\'s Status verbatim, mapped to its finding, first in the diagnosis', async () => {
+    const { env } = await setUp();
+    // The profile's Login IP Ranges exclude the caller and the app enforces them: no other Org check sees that.
+    emu!.updateUser(USER, { ipRestricted: true });
+    expect((await runInProcess(['verify', '--json', '-a', 'ci'], createTestDeps({ env }))).code).toBe(1);
+    const { doc, org, first } = await doctor(env);
+    expect(org).toMatchObject({ 'org-user': 'pass', 'org-policy': 'pass', 'org-access': 'pass', 'org-login-history': 'fail' });
+    const check = doc.result.checks.find((c: any) => c.id === 'org-login-history');
+    expect(check.code).toBe('ip-restricted');
+    expect(check.summary).toMatch(/^Salesforce's own record says: the latest login of integration@acme.com \(\d{4}-\d\d-\d\dT[\d:.]+\+0000\) failed with "Restricted IP"$/);
+    // Newest first, at most 10: time, type, status; the zero-click init's verification succeeded earlier.
+    expect(check.details.length).toBeLessThanOrEqual(10);
+    expect(check.details[0]).toMatch(/^\S+ {2}Remote Access 2\.0 {2}Restricted IP$/);
+    expect(check.details.at(-1)).toMatch(/ {2}Success$/);
+    expect(first.code).toBe('ip-restricted');
+    expect(first.cause).toContain('"Restricted IP"');
+  });
+
+  it('the emulator answers the LoginHistory query sfjwt sends, newest first, with Salesforce\'s Status strings', async () => {
+    const { env } = await setUp();
+    emu!.state.admin!.assignments = [];
+    syncDeployedApps(emu!.state, new Date());
+    await runInProcess(['verify', '--json', '-a', 'ci'], createTestDeps({ env }));
+    const soql = "SELECT LoginTime, LoginType, Status, Application FROM LoginHistory WHERE UserId = '005000000000001AAA' ORDER BY LoginTime DESC LIMIT 10";
+    const response = await fetch(`${emu!.url}/services/data/v62.0/query?q=${encodeURIComponent(soql)}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(response.status).toBe(200);
+    const rows = (await response.json()).records;
+    expect(rows[0]).toMatchObject({ LoginType: 'Remote Access 2.0', Status: 'Failed: Not approved for access', Application: 'sfjwt_ci' });
+    expect(rows.at(-1).Status).toBe('Success');
+    const times = rows.map((r: any) => r.LoginTime);
+    expect([...times].sort().reverse()).toEqual(times);
   });
 
   it('an invalid admin session is one admin-session failure, the other Org checks skipped', async () => {

@@ -1,11 +1,13 @@
 /**
  * The "Org" checks: what Salesforce's own records say, read with an admin session
- * (src/admin/org-records.ts, once per profile). One file for the five: they share that one read
+ * (src/admin/org-records.ts, once per profile). One file for the six: they share that one read
  * and its failure handling. Without a session they are not in the run at all.
  */
-import type { OrgRecords } from '../../admin/org-records.js';
+import type { LoginRow, OrgRecords } from '../../admin/org-records.js';
 import { fingerprintSha256 } from '../../crypto/inspect.js';
 import { isCliError } from '../../errors.js';
+import type { FindingCode } from '../../salesforce/codes.js';
+import { cleanServerText } from '../../salesforce/trust.js';
 import { finding, notApplicable, pass } from '../outcome.js';
 import type { Check, CheckContext, CheckOutcome, CheckResult, Diagnosis } from '../types.js';
 
@@ -99,11 +101,56 @@ export const orgAccess = orgCheck({ id: 'org-access', title: 'App access of the 
   return finding(ctx, 'fail', 'org-access-missing', `Salesforce's own record says: the policy of ${app.name} names ${named}, and ${ctx.settings.username ?? 'the run-as user'} holds none of them`);
 });
 
-export const ORG_CHECKS: readonly Check[] = [orgUser, orgApp, orgCertificate, orgPolicy, orgAccess];
+/**
+ * A LoginHistory Status to the finding it means. Salesforce documents no list: these are the
+ * strings seen in public sources (SALESFORCE.md §16.7, §4) and their plain variants.
+ */
+const LOGIN_STATUS: [RegExp, FindingCode][] = [
+  [/not approved for access/i, 'org-access-missing'],
+  [/restricted ip|ip restricted|login hours/i, 'ip-restricted'],
+  [/inactive|frozen/i, 'org-user-inactive'],
+  [/assertion expired|expired/i, 'assertion-expired'],
+  [/audience/i, 'audience-invalid'],
+  [/assertion|signature|certificate/i, 'invalid-assertion'],
+  [/consumer key|client id/i, 'client-id-invalid'],
+  [/high assurance/i, 'org-policy'],
+  [/rate/i, 'login-rate-exceeded'],
+  [/organization|org is/i, 'inactive-org'],
+];
+
+export function loginStatusCode(status: string): FindingCode {
+  return LOGIN_STATUS.find(([pattern]) => pattern.test(status))?.[1] ?? 'authentication-failure';
+}
+
+const loginLine = (row: LoginRow) => `${cleanServerText(row.LoginTime, 40)}  ${cleanServerText(row.LoginType, 40)}  ${cleanServerText(row.Status, 200)}`;
+
+export const orgLoginHistory = orgCheck(
+  { id: 'org-login-history', title: 'Login History of the run-as user (org record)', codes: [...new Set(LOGIN_STATUS.map(([, code]) => code)), 'authentication-failure', 'admin-session'], requires: ['org-user'] },
+  (ctx, records) => {
+    const name = ctx.settings.username ?? 'the run-as user';
+    const { logins } = records;
+    if (!records.user) return notApplicable('no user to read the Login History of');
+    if (!Array.isArray(logins)) {
+      return finding(ctx, 'warn', 'admin-session', `the Login History of ${name} could not be read: ${logins.unreadable}`, { hint: 'Grant the admin user "Monitor Login History" (or "Manage Users").' });
+    }
+    if (logins.length === 0) return notApplicable(`no login of ${name} is recorded: an attempt that never reached this org's user (another host, org or consumer key) leaves no row`);
+    const details = logins.map(loginLine);
+    const [latest] = logins;
+    const failure = logins.find((row) => row.Status !== 'Success');
+    if (latest!.Status !== 'Success') {
+      const status = cleanServerText(latest!.Status, 200);
+      return finding(ctx, 'fail', loginStatusCode(status), `Salesforce's own record says: the latest login of ${name} (${cleanServerText(latest!.LoginTime, 40)}) failed with "${status}"`, { details });
+    }
+    const earlier = failure ? `; an earlier one (${cleanServerText(failure.LoginTime, 40)}) failed with "${cleanServerText(failure.Status, 200)}"` : '';
+    return pass(`the latest login of ${name} (${cleanServerText(latest!.LoginTime, 40)}) succeeded${earlier}`, details);
+  },
+);
+
+export const ORG_CHECKS: readonly Check[] = [orgUser, orgApp, orgCertificate, orgPolicy, orgAccess, orgLoginHistory];
 
 /** Org-record failures come first in the diagnosis: Salesforce's own record outranks a guess. */
 export function orgDiagnosis(checks: readonly CheckResult[]): Diagnosis[] {
   return checks
-    .filter((c) => c.category === 'org' && c.status === 'fail' && c.code)
+    .filter((c, i, all) => c.category === 'org' && c.status === 'fail' && c.code && all.findIndex((o) => o.category === 'org' && o.status === 'fail' && o.code === c.code) === i)
     .map((c) => ({ code: c.code!, cause: c.summary, fix: c.fix?.hint ?? '', setupUrl: c.fix?.url ?? null, command: c.fix?.command ?? null }));
 }

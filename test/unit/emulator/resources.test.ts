@@ -224,6 +224,17 @@ describe('SOQL queries', () => {
     expect(body(sbx)).toEqual({ size: 0, totalSize: 0, done: true, queryLocator: null, entityTypeName: null, records: [] });
   });
 
+  it('sorts by the first ORDER BY key, ASC or DESC, before LIMIT; an unknown sort field is INVALID_FIELD', () => {
+    const { state, token } = setup((c) => c.users.push({ username: 'aaa@acme.com', userId: '005000000000009AAA', displayName: 'A A', email: 'aaa@acme.com', active: true }));
+    const names = (soql: string) => body<{ records: Array<{ Username: string }> }>(send(state, get(q(soql), token))).records.map((r) => r.Username);
+    const all = names('SELECT Username FROM User ORDER BY Username');
+    expect(all).toEqual([...all].sort());
+    expect(names('SELECT Username FROM User ORDER BY Username DESC NULLS LAST, Id LIMIT 1')).toEqual([[...all].sort().at(-1)]);
+    expect(names('SELECT Username FROM User ORDER BY Username ASC LIMIT 1')).toEqual(['aaa@acme.com']);
+    const bad = send(state, get(q('SELECT Username FROM User ORDER BY Nope'), token));
+    expect(body<Array<{ errorCode: string }>>(bad)[0]?.errorCode).toBe('INVALID_FIELD');
+  });
+
   it('ScratchOrgInfo is INVALID_TYPE in an org that is not a Dev Hub, which is the default (sf org list shows no DevHub)', () => {
     const { state, token } = setup();
     const response = send(state, get(q('SELECT Id FROM ScratchOrgInfo limit 1'), token));
