@@ -1,0 +1,70 @@
+import { execFile, spawnSync } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { createTestDeps, runInProcess } from '../helpers/deps.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+
+/** The real Salesforce CLI, when installed: `init --admin-org` reads its login through it. */
+const hasSf = spawnSync('sf', ['--version'], { stdio: 'ignore', shell: process.platform === 'win32', timeout: 60_000 }).status === 0;
+
+const USER = 'integration@acme.com';
+const ADMIN_TOKEN = '00D000000000001AAA!AdminTokenGivenToTheSalesforceCli';
+let dir: string;
+let emu: RunningEmulator | undefined;
+
+beforeAll(async () => {
+  dir = await makeTempDir();
+});
+afterAll(() => fs.rm(dir, { recursive: true, force: true }));
+afterEach(async () => {
+  await emu?.stop();
+  emu = undefined;
+});
+
+function sf(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile('sf', args, { env, shell: process.platform === 'win32', maxBuffer: 8 * 1024 * 1024 }, (error, stdout, stderr) => {
+      resolve({ code: error ? 1 : 0, stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
+}
+
+describe('init --admin-org through a real Salesforce CLI login of the emulator', () => {
+  const title = 'sf org login access-token, then init --admin-org deploys and verifies';
+  it.skipIf(!hasSf)(hasSf ? title : `${title} (skipped: no Salesforce CLI \`sf\` on PATH)`, async () => {
+    emu = await startEmulator({
+      org: { orgId: '00D000000000001AAA', name: 'Acme', isSandbox: false, active: true },
+      apps: [],
+      users: [{ username: USER, userId: '005000000000001AAA', displayName: 'Integration User', email: USER, active: true }],
+      admins: [{ username: 'admin@acme.com', accessToken: ADMIN_TOKEN }],
+    });
+    // sf keeps its logins under HOME: a throwaway one, never the developer's own.
+    const sfHome = await fs.mkdtemp(path.join(dir, 'sf-home-'));
+    const env = {
+      ...process.env,
+      HOME: sfHome,
+      USERPROFILE: sfHome,
+      SF_ACCESS_TOKEN: ADMIN_TOKEN,
+      SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
+      SF_DISABLE_TELEMETRY: 'true',
+      SF_AUTOUPDATE_DISABLE: 'true',
+    };
+    const login = await sf(['org', 'login', 'access-token', '--instance-url', emu.url, '--alias', 'emu-admin', '--no-prompt', '--json'], env);
+    expect(login.code, login.stderr + login.stdout).toBe(0);
+
+    const home = await fs.mkdtemp(path.join(dir, 'home-'));
+    const { SF_ACCESS_TOKEN: _token, ...sfEnv } = env;
+    const out = await runInProcess(
+      ['init', '--json', '--admin-org', 'emu-admin', '-a', 'ci', '--username', USER],
+      createTestDeps({ env: { ...(sfEnv as Record<string, string>), SFJWT_HOME: home } }),
+    );
+    expect(out.code, out.stderr).toBe(0);
+    const doc = out.json();
+    expect(doc.result.deployment.status).toBe('Succeeded');
+    expect(doc.result.profile).toMatchObject({ managedBy: 'admin', appName: 'sfjwt_ci', loginUrl: emu.url });
+    expect(doc.result.verification).toMatchObject({ username: USER });
+    expect(out.stdout + out.stderr).not.toContain(ADMIN_TOKEN);
+  }, 300_000);
+});
