@@ -7,6 +7,7 @@ import { tokenUrl } from '../salesforce/audience-matrix.js';
 import { API_VERSION } from '../salesforce/api-version.js';
 import { JWT_BEARER_GRANT } from '../crypto/assertion.js';
 import { UsageError } from '../errors.js';
+import { ecaComponents, packageXml } from '../admin/metadata.js';
 import { render, type TemplateValues } from './render.js';
 import { sameUrl, type ExportValues } from './values.js';
 
@@ -38,6 +39,8 @@ export interface FormatSpec {
   /** Needs the consumer key (code formats) or the certificate (metadata). */
   needs: 'credentials' | 'certificate';
   build(values: ExportValues): TemplateValues;
+  /** Files rendered by code rather than templates (the ECA components: the deploy's own generator). */
+  generate?(values: ExportValues): { path: string; content: string }[];
 }
 
 function isFormat(value: string): value is FormatId {
@@ -191,6 +194,37 @@ function accessFields(v: ExportValues): Record<string, string | boolean | undefi
   };
 }
 
+/**
+ * The ECA in source format, from the generator `init --admin` deploys (src/admin/metadata.ts): one
+ * source of truth for the fields. The consumer key is left to Salesforce and only mentioned.
+ */
+function generateEca(v: ExportValues): { path: string; content: string }[] {
+  if (!v.certPem) throw new UsageError('missing certificate', 'generate one with `sfjwt cert generate -a <alias>`');
+  // The templates' refusals, naming the value (render.ts); the app name becomes file names.
+  render('{{ appName | token }}{{ username | xml }}{{ contactEmail | xml }}{{ clientId | xmlcomment }}{{ certificate | xml }}{{ access | xml }}', {
+    appName: v.appName,
+    username: v.username,
+    contactEmail: v.contactEmail,
+    clientId: v.clientId ?? '',
+    certificate: v.certPem,
+    access: v.access?.names.join(',') ?? '',
+  });
+  const components = ecaComponents({
+    appName: v.appName,
+    contactEmail: v.contactEmail,
+    username: v.username,
+    certificatePem: v.certPem,
+    ...(v.clientId ? { consumerKey: v.clientId } : {}),
+    ...(v.access ? { access: v.access } : {}),
+    source: label(v),
+    apiVersion: API_VERSION,
+  });
+  return [
+    { path: 'package.xml', content: packageXml(components, API_VERSION) },
+    ...components.map((c) => ({ path: `force-app/main/default/${c.path}-meta.xml`, content: c.content })),
+  ];
+}
+
 function buildMetadata(v: ExportValues): TemplateValues {
   if (!v.certPem) throw new UsageError('missing certificate', 'generate one with `sfjwt cert generate -a <alias>`');
   return {
@@ -245,6 +279,7 @@ const SPECS: Record<FormatId, FormatSpec> = {
     script: false,
     needs: 'certificate',
     build: buildMetadata,
+    generate: generateEca,
   },
   'connected-app-metadata': {
     id: 'connected-app-metadata',
@@ -276,5 +311,8 @@ export function fileMode(spec: Pick<FormatSpec, 'script'>, includesKey: boolean)
 export function renderFormat(spec: FormatSpec, values: ExportValues, templates: readonly { path: string; text: string }[]): RenderedFile[] {
   const templateValues = spec.build(values);
   const mode = fileMode(spec, values.keyBase64 !== undefined);
-  return templates.map((t) => ({ path: render(t.path, templateValues, 'token'), content: render(t.text, templateValues), mode }));
+  const files = templates.map((t) => ({ path: render(t.path, templateValues, 'token'), content: render(t.text, templateValues) }));
+  // Generated files take their place in the templates' order (templates.ts walks names sorted).
+  if (spec.generate) files.push(...spec.generate(values)), files.sort((a, b) => a.path.localeCompare(b.path));
+  return files.map((f) => ({ ...f, mode }));
 }

@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ecaComponents } from '../../../src/admin/metadata.js';
 import { FORMAT_IDS, fileMode, formatSpec, renderFormat, sfAudienceOverride, simpleSalesforceArgs, type FormatId } from '../../../src/export/formats.js';
 import { readTemplates } from '../../../src/export/templates.js';
 import { appNameFor, contactEmailFor, workingPair, type ExportValues } from '../../../src/export/values.js';
@@ -239,6 +240,17 @@ describe('metadata', () => {
     expect(readme).toContain('sf project deploy start');
     expect(readme).toContain('Allow Access to OAuth Consumer Secrets via Metadata API');
     expect(readme).toContain('View External Client Apps Consumer Secrets in Metadata');
+  });
+
+  it('eca-metadata is rendered by the generator init --admin deploys: the same fields, bar the consumer key and the grant', () => {
+    const exported = renderAll('eca-metadata', sandbox);
+    const deployed = ecaComponents({ appName: sandbox.appName, contactEmail: sandbox.contactEmail, username: sandbox.username, certificatePem: sandbox.certPem!, consumerKey: 'K'.repeat(85), permissionSet: 'sfjwt_uat' });
+    const fields = (xml: string) => xml.replace(/<!--[\s\S]*?-->/g, '').split('\n').map((l) => l.trim()).filter((l) => l && !/^<(consumerKey|commaSeparated\w+)>/.test(l));
+    for (const c of deployed.filter((d) => d.type !== 'PermissionSet')) {
+      const file = exported.find((f) => f.path === `force-app/main/default/${c.path}-meta.xml`);
+      expect(file, c.path).toBeDefined();
+      expect(fields(file!.content)).toEqual(fields(c.content));
+    }
   });
 
   it('a permission set goes to commaSeparatedPermissionSet; no grant → a System Administrator placeholder', () => {
