@@ -207,7 +207,7 @@ export async function runAdminInit(cmd: CommandContext, options: AdminInitOption
   const files = { keyPath: plan.keyPath, certPath: plan.certPath };
   if (!options.verify) return { result: { profile, verification: null, files, ...extra } };
 
-  const creds = profileCredentials(profile, saved, (options.timeout ?? 30) * 1000);
+  const creds = profileCredentials(profile, saved, (options.timeout ?? 30) * 1000, cmd.deps.cwd);
   const outcome = await verifyCredentials(cmd, creds, { waitSeconds });
   warnAboutSkew(cmd, outcome.ok ? outcome.result.clockSkewSeconds : outcome.clockSkewSeconds);
   if (!outcome.ok) {

@@ -1,13 +1,11 @@
-import path from 'node:path';
-import type { CredentialFlags } from '../core/credentials.js';
+import { resolveSettings, type CredentialFlags, type Env } from '../core/settings.js';
 import type { AudiencePair } from '../salesforce/audience-matrix.js';
 import type { AppKind, OrgKind } from '../salesforce/types.js';
 import type { Profile } from '../store/profile.js';
 
 /**
- * The raw values doctor diagnoses, gathered in the order flag, environment, profile like
- * resolveCredentials, but without validating them: an invalid login URL or username is a finding
- * to report, not a usage error that stops the run.
+ * The raw values doctor diagnoses, resolved by core/settings.ts like every command's but not
+ * checked: an invalid login URL or username is a finding to report, not a usage error that stops the run.
  */
 export interface DoctorSettings {
   alias: string | null;
@@ -29,50 +27,36 @@ export interface DoctorSettings {
   cwd: string;
 }
 
-function pick(...values: (string | undefined)[]): string | undefined {
-  return values.find((v) => v !== undefined && v !== '');
-}
-
 const trimSlash = (url: string) => url.trim().replace(/\/+$/, '').toLowerCase();
 
-/**
- * `useEnv` is false under --all: SFJWT_* would otherwise override every profile alike.
- */
+/** core/settings.ts's resolution kept raw. `useEnv` is false under --all: SFJWT_* would otherwise override every profile alike. */
 export function gatherSettings(input: {
   flags: CredentialFlags;
-  env: Readonly<Record<string, string | undefined>>;
+  env: Env;
   profile?: Profile;
   cwd: string;
   useEnv: boolean;
 }): DoctorSettings {
-  const { flags, profile, cwd } = input;
-  const env = input.useEnv ? input.env : {};
-  const loginUrl = pick(flags.loginUrl, env.SFJWT_LOGIN_URL, profile?.loginUrl);
-  const keyFlag = pick(flags.key, env.SFJWT_KEY_FILE);
-  let key: DoctorSettings['key'];
-  if (keyFlag !== undefined) key = { kind: 'file', path: path.resolve(cwd, keyFlag), source: flags.key ? '--key' : 'SFJWT_KEY_FILE' };
-  else if (env.SFJWT_KEY) key = { kind: 'env', text: env.SFJWT_KEY };
-  else if (profile?.keyPath) key = { kind: 'file', path: path.resolve(cwd, profile.keyPath), source: 'profile' };
-  const sameOrg = profile !== undefined && loginUrl !== undefined && trimSlash(profile.loginUrl) === trimSlash(loginUrl);
+  const { profile, cwd } = input;
+  const settings = resolveSettings({ flags: input.flags, env: input.useEnv ? input.env : {}, ...(profile ? { profile } : {}), cwd });
+  const { loginUrl, username, clientId, key, certPath, fixedAudience, orgKind, appKind } = settings;
+  // The URL may be invalid (a finding, not an error here), so the profile's is compared as text.
+  const sameOrg = profile !== undefined && loginUrl !== undefined && trimSlash(profile.loginUrl) === trimSlash(loginUrl.value);
   return {
     alias: profile?.alias ?? null,
     ...(profile ? { profile } : {}),
-    ...(loginUrl !== undefined ? { loginUrl } : {}),
-    ...(pick(flags.username, env.SFJWT_USERNAME, profile?.username) !== undefined
-      ? { username: pick(flags.username, env.SFJWT_USERNAME, profile?.username)! }
-      : {}),
-    ...(pick(flags.clientId, env.SFJWT_CLIENT_ID, profile?.clientId) !== undefined
-      ? { clientId: pick(flags.clientId, env.SFJWT_CLIENT_ID, profile?.clientId)! }
-      : {}),
-    ...(key ? { key } : {}),
-    ...(flags.cert ? { certPath: path.resolve(cwd, flags.cert) } : profile?.certPath ? { certPath: path.resolve(cwd, profile.certPath) } : {}),
-    ...(pick(flags.audience, env.SFJWT_AUDIENCE) !== undefined ? { fixedAudience: pick(flags.audience, env.SFJWT_AUDIENCE)! } : {}),
-    ...((flags.orgKind ?? profile?.orgKind) ? { orgKind: (flags.orgKind ?? profile?.orgKind)! } : {}),
-    ...((flags.app ?? profile?.appKind) ? { appKind: (flags.app ?? profile?.appKind)! } : {}),
+    ...(loginUrl ? { loginUrl: loginUrl.value } : {}),
+    ...(username ? { username: username.value } : {}),
+    ...(clientId ? { clientId: clientId.value } : {}),
+    ...(key ? { key: key.value.kind === 'file' ? { ...key.value, source: key.from } : key.value } : {}),
+    ...(certPath ? { certPath: certPath.value } : {}),
+    ...(fixedAudience ? { fixedAudience: fixedAudience.value } : {}),
+    ...(orgKind ? { orgKind: orgKind.value } : {}),
+    ...(appKind ? { appKind: appKind.value } : {}),
     ...(sameOrg && profile?.audience
       ? { remembered: { loginUrl: profile.lastVerified?.loginUrl ?? profile.loginUrl, audience: profile.audience } }
       : {}),
-    timeoutMs: (flags.timeout ?? 30) * 1000,
+    timeoutMs: settings.timeoutMs.value,
     cwd,
   };
 }

@@ -96,7 +96,6 @@ export async function resolveExportValues(ctx: CommandContext, spec: FormatSpec,
   }
   const profile = creds.profile;
   const sameOrg = profile !== undefined && sameUrl(normalizeLoginUrl(profile.loginUrl).url, creds.loginUrl);
-  const login = normalizeLoginUrl(creds.loginUrl);
   return {
     alias: creds.alias,
     loginUrl: creds.loginUrl,
@@ -109,10 +108,10 @@ export async function resolveExportValues(ctx: CommandContext, spec: FormatSpec,
     audience: pair.audience,
     audienceSource: pair.source,
     appName: appNameOf(profile, creds.alias),
-    contactEmail: text(profile?.contactEmail) ?? contactEmailFor(creds.username, login.sandboxName),
+    contactEmail: text(profile?.contactEmail) ?? contactEmailFor(creds.username, creds.login.sandboxName),
     instanceUrl: (sameOrg ? profile?.lastVerified?.instanceUrl : undefined) ?? creds.loginUrl,
     sfjwtVersion: packageVersion(),
     ...(keyBase64 ? { keyBase64 } : {}),
-    ...(login.sandboxName ? { sandboxName: login.sandboxName } : {}),
+    ...(creds.login.sandboxName ? { sandboxName: creds.login.sandboxName } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import type { CommandContext, CommandOutcome } from '../command.js';
-import type { Credentials } from '../core/credentials.js';
+import { profileCredentials } from '../core/credentials.js';
 import { CancelledError } from '../errors.js';
 import { failureError, rememberSuccess, verifyCredentials, warnAboutSkew } from '../core/verification.js';
 import { audienceMatrix } from '../salesforce/audience-matrix.js';
@@ -281,26 +281,6 @@ function buildProfile(ctx: WizardContext, existing: Profile | undefined): Profil
   return next;
 }
 
-function credentialsFor(ctx: WizardContext, profile: Profile, config: ConfigDocument): Credentials {
-  const normalized = normalizeLoginUrl(profile.loginUrl);
-  return {
-    alias: profile.alias,
-    profile,
-    config,
-    loginUrl: normalized.url,
-    loginUrlKind: normalized.kind,
-    username: profile.username,
-    clientId: profile.clientId!,
-    orgKind: profile.orgKind,
-    appKind: profile.appKind,
-    keySource: profile.keyPath,
-    keyPath: profile.keyPath,
-    ...(profile.certPath ? { certPath: profile.certPath } : {}),
-    ...(profile.audience ? { remembered: { loginUrl: profile.lastVerified?.loginUrl ?? profile.loginUrl, audience: profile.audience } } : {}),
-    timeoutMs: (ctx.options.timeout ?? 30) * 1000,
-  };
-}
-
 /**
  * Values given as flags or environment variables are checked before the first question, so
  * nobody answers questions for a run that cannot succeed (STYLE §2 preflight).
@@ -382,7 +362,7 @@ export async function runWizard(ctx: WizardContext, config: ConfigDocument): Pro
 
   for (;;) {
     ctx.verifying = true;
-    const creds = credentialsFor(ctx, profile, saved);
+    const creds = profileCredentials(profile, saved, (ctx.options.timeout ?? 30) * 1000, cmd.deps.cwd);
     const release = ctx.interactive ? cmd.deps.prompter.hold?.() : undefined;
     let outcome;
     try {

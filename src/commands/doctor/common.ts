@@ -1,6 +1,7 @@
 import type { CommandContext, CommandOutcome } from '../../command.js';
 import type { CredentialFlags } from '../../core/credentials.js';
-import { chosenAlias, requireProfile } from '../../core/select-profile.js';
+import { requireProfile } from '../../core/select-profile.js';
+import { selectProfile } from '../../core/settings.js';
 import { CliError } from '../../errors.js';
 import { runGit } from '../../doctor/git.js';
 import type { RunShared } from '../../doctor/memo.js';
@@ -62,10 +63,7 @@ export function outcomeFor(ctx: CommandContext, report: DoctorReport, strict: bo
 
 
 export async function selectedSettings(ctx: CommandContext, options: DoctorOptions, config: ConfigDocument, required: boolean): Promise<DoctorSettings> {
-  const explicitAlias = ctx.globals.alias ?? ctx.deps.env.SFJWT_ALIAS;
-  const alias = chosenAlias(ctx, config);
-  const profile =
-    explicitAlias !== undefined ? requireProfile(config, alias, ctx.configDir) : alias !== undefined ? config.profiles[alias] : undefined;
+  const profile = selectProfile(ctx, config);
   const settings = gatherSettings({ flags: options, env: ctx.deps.env, ...(profile ? { profile } : {}), cwd: ctx.deps.cwd, useEnv: true });
   if (required && isEmpty(settings)) requireProfile(config, undefined, ctx.configDir);
   return settings;
