@@ -1,11 +1,10 @@
 import type { KeyObject } from 'node:crypto';
 import type { CommandContext } from '../command.js';
-import { inputError } from '../errors.js';
+import { readKeyText, type KeyRef } from '../certs/read.js';
 import { parsePrivateKey, requireSalesforceKeySize } from '../crypto/pem.js';
 import { normalizeLoginUrl, type LoginUrlKind, type NormalizedLoginUrl } from '../salesforce/login-url.js';
 import type { AppKind, OrgKind } from '../salesforce/types.js';
 import { readConfig } from '../store/config-store.js';
-import { MAX_INPUT_FILE_BYTES, readFileFor } from '../store/key-files.js';
 import type { ConfigDocument, Profile } from '../store/profile.js';
 import { checkClientId, checkLoginUrl, checkUsername, orgKindOf, required, resolveSettings, selectProfile, type CredentialFlags, type Settings } from './settings.js';
 
@@ -23,8 +22,8 @@ export interface Credentials {
   clientId: string;
   orgKind: OrgKind;
   appKind: AppKind;
-  /** Where the key came from: a path, or "SFJWT_KEY". */
-  keySource: string;
+  key: KeyRef;
+  /** The key file, when the key is one (not SFJWT_KEY). */
   keyPath?: string;
   certPath?: string;
   fixedAudience?: string;
@@ -65,7 +64,7 @@ function credentialsFrom(settings: Settings, config: ConfigDocument): Credential
     clientId,
     orgKind: orgKindOf(settings, login),
     appKind: settings.appKind?.value ?? 'eca',
-    keySource: key.kind === 'env' ? 'SFJWT_KEY' : key.path,
+    key,
     keyPath: key.kind === 'file' ? key.path : undefined,
     certPath: settings.certPath?.value,
     fixedAudience: settings.fixedAudience?.value,
@@ -86,15 +85,12 @@ export function profileCredentials(profile: Profile, config: ConfigDocument, tim
   return credentialsFrom(resolveSettings({ flags: { timeout: timeoutMs / 1000 }, env: {}, profile, cwd }), config);
 }
 
-/** Reads and parses the key; CI-secret damage that can be repaired is repaired with a warning. */
-export async function loadKey(ctx: CommandContext, creds: Pick<Credentials, 'keySource' | 'keyPath'>): Promise<LoadedKey> {
-  const text = creds.keyPath ? await readFileFor('private key', creds.keyPath) : (ctx.deps.env.SFJWT_KEY ?? '');
-  if (!creds.keyPath && Buffer.byteLength(text) > MAX_INPUT_FILE_BYTES) {
-    throw inputError('key-invalid', 'SFJWT_KEY is larger than 1 MiB: not a private key', 'set SFJWT_KEY to the PEM text of the key (a few KB), or pass --key <file>');
-  }
-  const parsed = parsePrivateKey(text, creds.keyPath ?? 'SFJWT_KEY');
-  requireSalesforceKeySize(parsed, creds.keyPath ?? 'SFJWT_KEY');
-  for (const repair of parsed.repairs) ctx.warn('key-invalid', `${creds.keyPath ?? 'SFJWT_KEY'}: ${repair}`);
+/** Reads and parses the key (certs/read.ts); CI-secret damage that can be repaired is repaired with a warning. */
+export async function loadKey(ctx: CommandContext, creds: Pick<Credentials, 'key'>): Promise<LoadedKey> {
+  const { text, label } = await readKeyText(creds.key);
+  const parsed = parsePrivateKey(text, label);
+  requireSalesforceKeySize(parsed, label);
+  for (const repair of parsed.repairs) ctx.warn('key-invalid', `${label}: ${repair}`);
   // The parsed key itself: its PEM export is computed only if someone reads it.
   return parsed;
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { KeyRef } from '../certs/read.js';
 import { quoteInput, UsageError } from '../errors.js';
 import { normalizeLoginUrl, type NormalizedLoginUrl } from '../salesforce/login-url.js';
 import type { AppKind, OrgKind } from '../salesforce/types.js';
@@ -33,9 +34,6 @@ export interface Sourced<T> {
   /** The flag or variable the value came from (`--username`, `SFJWT_USERNAME`), else `profile` or `default`. */
   from: string;
 }
-
-/** A key file (its path resolved against the working directory) or the SFJWT_KEY text. */
-export type KeyRef = { kind: 'file'; path: string } | { kind: 'env'; text: string };
 
 export interface Settings {
   profile?: Profile;

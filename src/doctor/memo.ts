@@ -1,5 +1,5 @@
-import type { Stats } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
+import { readKeyText } from '../certs/read.js';
 import { describeCertificate, publicKeyFingerprint, type CertificateDescription } from '../crypto/inspect.js';
 import { isCliError } from '../errors.js';
 import { parseCertificate, parsePrivateKey, type ParsedCertificate, type ParsedPrivateKey } from '../crypto/pem.js';
@@ -45,8 +45,8 @@ export interface RunShared {
   /** Parsed keys and certificates by content: profiles sharing a key pair parse it once. */
   parsedKeys?: Map<string, KeyParse>;
   parsedCerts?: Map<string, CertParse>;
-  /** File reads by path: many profiles of one run often share one key pair. */
-  files?: Map<string, Promise<{ stat: Stats; buffer: Buffer }>>;
+  /** File reads by what and path: many profiles of one run often share one key pair. */
+  files?: Map<string, Promise<unknown>>;
   /** Values derived from a key or certificate text (descriptions, fingerprints), computed once per run. */
   derived?: Map<string, unknown>;
   /** The unauthenticated probe by URL: DNS, TLS, reachability and clock are the host's, not a profile's. */
@@ -95,12 +95,11 @@ function asFailure(error: unknown, fallback: FindingCode): Failure {
 }
 
 export function createMemo(settings: DoctorSettings, deps: CheckContext['deps'], shared: RunShared): DoctorMemo {
-  /** stat + read (store/key-files.ts: regular files and pipes up to 1 MiB), once per path per run; a failure is not cached. */
-  const readFile = (what: 'private key' | 'certificate', file: string): Promise<{ stat: Stats; buffer: Buffer }> => {
-    const cacheKey = `${what}\0${file}`;
+  /** Each file once per path per run (doctor --all: profiles often share a key pair); a failure is not cached. */
+  const readOnce = <T>(cacheKey: string, read: () => Promise<T>): Promise<T> => {
     const cached = shared.files?.get(cacheKey);
-    if (cached) return cached;
-    const reading = readInputFile(what, file).then(({ data, stat }) => ({ stat, buffer: data }));
+    if (cached) return cached as Promise<T>;
+    const reading = read();
     shared.files?.set(cacheKey, reading);
     reading.catch(() => shared.files?.delete(cacheKey));
     return reading;
@@ -111,13 +110,12 @@ export function createMemo(settings: DoctorSettings, deps: CheckContext['deps'],
     if (!key) {
       return { ok: false, code: 'key-missing', message: 'no private key given', hint: 'pass --key <file>, set SFJWT_KEY_FILE or SFJWT_KEY, or use a profile (-a <alias>)' };
     }
-    if (key.kind === 'env') return { ok: true, text: key.text, label: 'SFJWT_KEY' };
     try {
-      const { stat, buffer } = await readFile('private key', key.path);
-      return { ok: true, text: buffer.toString('utf8'), label: key.path, path: key.path, mode: stat.mode & 0o777 };
+      // The same reader as verify and token (certs/read.ts).
+      return { ok: true, ...(await (key.kind === 'file' ? readOnce(`private key\0${key.path}`, () => readKeyText(key)) : readKeyText(key))) };
     } catch (error) {
       const failure = readError(error);
-      return failure.code === 'key-missing'
+      return failure.code === 'key-missing' && key.kind === 'file'
         ? { ok: false, code: 'key-missing', message: `${failure.message} (from ${key.source})` }
         : { ok: false, code: 'key-unreadable', message: failure.message, ...(failure.hint ? { hint: failure.hint } : {}) };
     }
@@ -143,7 +141,7 @@ export function createMemo(settings: DoctorSettings, deps: CheckContext['deps'],
     const file = settings.certPath;
     if (!file) return { ok: false, code: null };
     try {
-      const { buffer } = await readFile('certificate', file);
+      const { data: buffer } = await readOnce(`certificate\0${file}`, () => readInputFile('certificate', file));
       return { ok: true, text: buffer.toString('utf8'), path: file, sizeBytes: buffer.length };
     } catch (error) {
       const failure = readError(error);
