@@ -5,14 +5,13 @@ import { isCliError } from '../errors.js';
 import { parseCertificate, parsePrivateKey, type ParsedCertificate, type ParsedPrivateKey } from '../crypto/pem.js';
 import { TransportError, type HttpResponse } from '../net/types.js';
 import type { FindingContext } from '../salesforce/findings.js';
-import { normalizeLoginUrl, type NormalizedLoginUrl } from '../salesforce/login-url.js';
 import type { OrgKind } from '../salesforce/types.js';
 import { runVerification, type IdentitySource, type VerificationOutcome } from '../salesforce/verify.js';
 import type { FindingCode } from '../salesforce/codes.js';
 import { readInputFile } from '../store/key-files.js';
 import { gitStatusOf, type GitRunner, type GitStatus } from './git.js';
 import type { CheckContext } from './types.js';
-import type { DoctorSettings } from './settings.js';
+import type { DoctorSettings, LoginUrlParse } from './settings.js';
 
 export type Failure<C extends FindingCode = FindingCode> = { ok: false; code: C; message: string; hint?: string };
 
@@ -22,7 +21,6 @@ export type KeyText =
 export type KeyParse = { ok: true; parsed: ParsedPrivateKey; label: string } | Failure;
 export type CertText = { ok: true; text: string; path: string; sizeBytes: number } | Failure<'cert-missing' | 'cert-invalid'> | { ok: false; code: null };
 export type CertParse = { ok: true; parsed: ParsedCertificate; path: string } | Failure | { ok: false; code: null };
-export type LoginUrlParse = { ok: true; normalized: NormalizedLoginUrl } | Failure<'login-url-invalid'>;
 
 export interface Probe {
   url: string;
@@ -186,16 +184,13 @@ export function createMemo(settings: DoctorSettings, deps: CheckContext['deps'],
     };
   });
 
-  const loginUrl = once((): LoginUrlParse => {
-    if (settings.loginUrl === undefined) {
-      return { ok: false, code: 'login-url-invalid', message: 'no login URL given', hint: 'pass --login-url https://<MyDomain>.my.salesforce.com, set SFJWT_LOGIN_URL, or use a profile (-a <alias>)' };
-    }
-    try {
-      return { ok: true, normalized: normalizeLoginUrl(settings.loginUrl) };
-    } catch (error) {
-      return asFailure(error, 'login-url-invalid') as Failure<'login-url-invalid'>;
-    }
-  });
+  const loginUrl = (): LoginUrlParse =>
+    settings.login ?? {
+      ok: false,
+      code: 'login-url-invalid',
+      message: 'no login URL given',
+      hint: 'pass --login-url https://<MyDomain>.my.salesforce.com, set SFJWT_LOGIN_URL, or use a profile (-a <alias>)',
+    };
 
   const orgKind = (): OrgKind => {
     const url = loginUrl();

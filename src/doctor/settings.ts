@@ -1,5 +1,7 @@
 import { resolveSettings, type CredentialFlags, type Env } from '../core/settings.js';
+import { isCliError } from '../errors.js';
 import type { AudiencePair } from '../salesforce/audience-matrix.js';
+import { normalizeLoginUrl, type NormalizedLoginUrl } from '../salesforce/login-url.js';
 import type { AppKind, OrgKind } from '../salesforce/types.js';
 import type { Profile } from '../store/profile.js';
 
@@ -11,6 +13,8 @@ export interface DoctorSettings {
   alias: string | null;
   profile?: Profile;
   loginUrl?: string;
+  /** loginUrl normalised once, or why it cannot be (a finding); present when loginUrl is. */
+  login?: LoginUrlParse;
   username?: string;
   clientId?: string;
   /** The key: a file (with where its path came from) or the SFJWT_KEY text. */
@@ -25,6 +29,17 @@ export interface DoctorSettings {
   remembered?: AudiencePair;
   timeoutMs: number;
   cwd: string;
+}
+
+export type LoginUrlParse = { ok: true; normalized: NormalizedLoginUrl } | { ok: false; code: 'login-url-invalid'; message: string; hint?: string };
+
+function parseLoginUrl(raw: string): LoginUrlParse {
+  try {
+    return { ok: true, normalized: normalizeLoginUrl(raw) };
+  } catch (error) {
+    if (!isCliError(error)) throw error;
+    return { ok: false, code: 'login-url-invalid', message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+  }
 }
 
 const trimSlash = (url: string) => url.trim().replace(/\/+$/, '').toLowerCase();
@@ -45,7 +60,7 @@ export function gatherSettings(input: {
   return {
     alias: profile?.alias ?? null,
     ...(profile ? { profile } : {}),
-    ...(loginUrl ? { loginUrl: loginUrl.value } : {}),
+    ...(loginUrl ? { loginUrl: loginUrl.value, login: parseLoginUrl(loginUrl.value) } : {}),
     ...(username ? { username: username.value } : {}),
     ...(clientId ? { clientId: clientId.value } : {}),
     ...(key ? { key: key.value.kind === 'file' ? { ...key.value, source: key.from } : key.value } : {}),

@@ -5,7 +5,6 @@ import { UsageError } from '../../errors.js';
 import { inspectAssertion, type AssertionInspection } from '../../doctor/inspect-assertion.js';
 import { type DoctorSettings } from '../../doctor/settings.js';
 import type { DoctorReport } from '../../doctor/types.js';
-import { normalizeLoginUrl } from '../../salesforce/login-url.js';
 import { readConfig } from '../../store/config-store.js';
 import { outcomeFor, renderOptions, selectedSettings, type DoctorOptions } from './common.js';
 
@@ -36,17 +35,10 @@ export async function assertionMode(options: DoctorOptions, ctx: CommandContext)
   const jwt = options.assertion ?? '';
   if (jwt.trim() === '') throw new UsageError('--assertion needs the JWT', 'e.g. sfjwt doctor --assertion "$ASSERTION" --cert server.crt');
   const settings = await selectedSettings(ctx, options, await readConfig(ctx.configDir), false);
-  let loginUrl: string | undefined;
-  let orgKind = settings.orgKind;
-  try {
-    if (settings.loginUrl) {
-      const url = normalizeLoginUrl(settings.loginUrl);
-      loginUrl = url.url;
-      orgKind ??= url.orgKindHint;
-    }
-  } catch {
-    // reported by a normal doctor run; here it only informs the aud check
-  }
+  // An invalid URL is reported by a normal doctor run; here it only informs the aud check.
+  const url = settings.login?.ok ? settings.login.normalized : undefined;
+  const loginUrl = url?.url;
+  const orgKind = settings.orgKind ?? url?.orgKindHint;
   const checks = inspectAssertion(jwt, {
     now: ctx.deps.now(),
     ...(await verifierFor(settings)),

@@ -1,7 +1,6 @@
 import type { CommandContext, CommandOutcome } from '../../command.js';
 import { UsageError } from '../../errors.js';
 import { explainError } from '../../doctor/explain-error.js';
-import { normalizeLoginUrl } from '../../salesforce/login-url.js';
 import { readConfig } from '../../store/config-store.js';
 import { outcomeFor, renderOptions, selectedSettings, type DoctorOptions } from './common.js';
 
@@ -14,13 +13,16 @@ export async function explainMode(options: DoctorOptions, ctx: CommandContext): 
   let context: Parameters<typeof explainError>[1] = {};
   try {
     const settings = await selectedSettings(ctx, options, await readConfig(ctx.configDir), false);
-    const url = settings.loginUrl ? normalizeLoginUrl(settings.loginUrl) : undefined;
-    context = {
-      ...(url ? { loginUrl: url.url, loginUrlKind: url.kind } : {}),
-      ...(settings.appKind ? { appKind: settings.appKind } : {}),
-      ...((settings.orgKind ?? url?.orgKindHint) ? { orgKind: (settings.orgKind ?? url?.orgKindHint)! } : {}),
-      ...(settings.alias ? { alias: settings.alias } : {}),
-    };
+    const url = settings.login?.ok ? settings.login.normalized : undefined;
+    // An invalid login URL gets the generic references too.
+    if (settings.login?.ok !== false) {
+      context = {
+        ...(url ? { loginUrl: url.url, loginUrlKind: url.kind } : {}),
+        ...(settings.appKind ? { appKind: settings.appKind } : {}),
+        ...((settings.orgKind ?? url?.orgKindHint) ? { orgKind: (settings.orgKind ?? url?.orgKindHint)! } : {}),
+        ...(settings.alias ? { alias: settings.alias } : {}),
+      };
+    }
   } catch {
     // no usable profile: generic Setup references
   }

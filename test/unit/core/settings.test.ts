@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkClientId, checkLoginUrl, checkUsername, orgKindOf, required, resolveSettings } from '../../../src/core/settings.js';
+import { gatherSettings } from '../../../src/doctor/settings.js';
 import type { Profile } from '../../../src/store/profile.js';
 
 const profile = {
@@ -72,5 +73,21 @@ describe('the per-field checks', () => {
     expect(login.url).toBe('https://acme--uat.sandbox.my.salesforce.com');
     expect(orgKindOf(s, login)).toBe('sandbox');
     expect(orgKindOf(resolveSettings({ flags: { orgKind: 'developer' }, env: {}, cwd: '/work' }), login)).toBe('developer');
+  });
+});
+
+describe("doctor's settings: the same resolution, unchecked", () => {
+  it('the login URL is normalised once; an invalid one is a finding, not an error', () => {
+    const ok = gatherSettings({ flags: { loginUrl: 'acme.my.salesforce.com/' }, env: {}, cwd: '/work', useEnv: true });
+    expect(ok.login).toMatchObject({ ok: true, normalized: { url: 'https://acme.my.salesforce.com', kind: 'my-domain' } });
+    const bad = gatherSettings({ flags: {}, env: { SFJWT_LOGIN_URL: 'https://acme.lightning.force.com' }, cwd: '/work', useEnv: true });
+    expect(bad.loginUrl).toBe('https://acme.lightning.force.com');
+    expect(bad.login).toMatchObject({ ok: false, code: 'login-url-invalid', hint: expect.stringContaining('https://acme.my.salesforce.com') });
+  });
+
+  it('under --all the environment is left out, so every profile is its own', () => {
+    const s = gatherSettings({ flags: {}, env: { SFJWT_USERNAME: 'env@acme.com', SFJWT_KEY: 'PEM' }, profile, cwd: '/work', useEnv: false });
+    expect(s.username).toBe('saved@acme.com');
+    expect(s.key).toEqual({ kind: 'file', path: path.resolve('/work', '/keys/prod/server.key'), source: 'profile' });
   });
 });
