@@ -1,5 +1,6 @@
 import type { CommandContext, CommandOutcome } from '../command.js';
 import { profileCredentials } from '../core/credentials.js';
+import { resolveSettings } from '../core/settings.js';
 import { CancelledError } from '../errors.js';
 import { failureError, rememberSuccess, verifyCredentials, warnAboutSkew } from '../core/verification.js';
 import { audienceMatrix } from '../salesforce/audience-matrix.js';
@@ -287,14 +288,11 @@ function buildProfile(ctx: WizardContext, existing: Profile | undefined): Profil
  */
 function preflight(ctx: WizardContext): void {
   const { options } = ctx;
-  const env = ctx.cmd.deps.env;
-  const given = <T>(flag: string, value: string | undefined, variable: string | undefined, parse: (raw: string, source: string) => T) => {
-    if (value) parse(value, flag);
-    else if (variable && env[variable]) parse(env[variable]!, variable);
-  };
-  given('--login-url', options.loginUrl, 'SFJWT_LOGIN_URL', parseLoginUrl);
-  given('--username', options.username, 'SFJWT_USERNAME', parseUsername);
-  given('--client-id', options.clientId, 'SFJWT_CLIENT_ID', parseConsumerKey);
+  // The same resolution as every command's, without the profile (the wizard is writing it).
+  const given = resolveSettings({ flags: options, env: ctx.cmd.deps.env, cwd: ctx.cmd.deps.cwd });
+  if (given.loginUrl) parseLoginUrl(given.loginUrl.value, given.loginUrl.from);
+  if (given.username) parseUsername(given.username.value, given.username.from);
+  if (given.clientId) parseConsumerKey(given.clientId.value, given.clientId.from);
   if (options.appName !== undefined) parseAppName(options.appName, '--app-name');
   if (options.contactEmail !== undefined) parseEmail(options.contactEmail, '--contact-email');
   // A run that cannot ask names every missing value at once, not one per attempt.
