@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../command.js';
 import { generateKeyPairFiles } from '../certs/generate.js';
 import { profileCredentials, validateClientId, validateUsername } from '../core/credentials.js';
+import { orgKindOf, resolveSettings } from '../core/settings.js';
 import { failureError, rememberSuccess, verifyCredentials, warnAboutSkew } from '../core/verification.js';
 import type { RsaKeySize } from '../crypto/keys.js';
 import { fingerprintSha256 } from '../crypto/inspect.js';
@@ -47,15 +48,14 @@ interface Plan {
 
 /** Flag, environment, then the existing profile; the login URL defaults to the admin instance. */
 function planFor(cmd: CommandContext, options: AdminInitOptions, alias: string, session: AdminSession, existing: Profile | undefined): Plan {
-  const env = cmd.deps.env;
   if (options.app === 'connected-app') {
     throw new UsageError('--admin deploys an External Client App; new Connected Apps cannot be created since Spring \'26', 'drop --app connected-app, or run `sfjwt init` without --admin for the manual Connected App path');
   }
   if (options.key !== undefined) throw new UsageError('--key is not supported with --admin yet', 'bring the key into the profile first with `sfjwt cert import -a ' + alias + ' --key <file>`, then rerun `sfjwt init --admin`');
-  const rawUsername = options.username ?? env.SFJWT_USERNAME ?? existing?.username;
-  if (!rawUsername) throw new UsageError('missing the run-as username', 'pass --username (or set SFJWT_USERNAME)');
-  const username = validateUsername(rawUsername, options.username ? '--username' : env.SFJWT_USERNAME ? 'SFJWT_USERNAME' : 'profile');
-  const normalized = normalizeLoginUrl(options.loginUrl ?? env.SFJWT_LOGIN_URL ?? existing?.loginUrl ?? session.instanceUrl);
+  const given = resolveSettings({ flags: options, env: cmd.deps.env, ...(existing ? { profile: existing } : {}), cwd: cmd.deps.cwd });
+  if (!given.username) throw new UsageError('missing the run-as username', 'pass --username (or set SFJWT_USERNAME)');
+  const username = validateUsername(given.username.value, given.username.from);
+  const normalized = normalizeLoginUrl(given.loginUrl?.value ?? session.instanceUrl);
   const existingApp = existing?.managedBy === 'admin' && typeof existing.appName === 'string' ? existing.appName : undefined;
   const appName = options.appName !== undefined ? parseApiName(options.appName, '--app-name') : (existingApp ?? apiName(`sfjwt_${alias}`));
   // The same app keeps its consumer key: a redeploy with another one is refused.
@@ -70,7 +70,7 @@ function planFor(cmd: CommandContext, options: AdminInitOptions, alias: string, 
     alias,
     loginUrl: normalized.url,
     username,
-    orgKind: options.orgKind ?? existing?.orgKind ?? normalized.orgKindHint ?? 'production',
+    orgKind: orgKindOf(given, normalized),
     appName,
     contactEmail: options.contactEmail ?? (typeof existing?.contactEmail === 'string' ? existing.contactEmail : /\.[a-z]{2,}$/i.test(username) ? username : session.username ?? username),
     permissionSet: permissionSetName(alias),
