@@ -236,8 +236,13 @@ describe('withAliasLock: one sfjwt at a time changes a profile', () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     // Locks nest within one operation (config → profile → config again)...
-    const first = withConfigLock(configDir, () => withAliasLock(configDir, 'prod', () => withConfigLock(configDir, () => held), { wait: 0 }));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    let reached!: () => void;
+    const inside = new Promise<void>((resolve) => (reached = resolve));
+    const first = withConfigLock(configDir, () =>
+      withAliasLock(configDir, 'prod', () => withConfigLock(configDir, () => (reached(), held)), { wait: 0 }),
+    );
+    // Not a fixed pause: on a busy machine the first holder may need longer to take its locks.
+    await inside;
     // ...while another operation waits, then gives up.
     const error = await withConfigLock(configDir, async () => 'ran', { wait: 20, pollMs: 5 }).catch((e: unknown) => e);
     release();
