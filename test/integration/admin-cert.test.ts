@@ -6,9 +6,9 @@ import { readConfig } from '../../src/store/config-store.js';
 import { configFile } from '../../src/store/paths.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { createTestDeps, runInProcess } from '../helpers/deps.js';
+import { adminOrgConfig, ORG_USER as USER, zeroClickProfile } from '../helpers/admin-org.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
-const USER = 'integration@acme.com';
 const ADMIN_TOKEN = '00D000000000001AAA!AdminTokenForCertDeployTests';
 let dir: string;
 let emu: RunningEmulator | undefined;
@@ -24,17 +24,8 @@ afterEach(async () => {
 
 /** An org where `init --admin` made the profile "ci" (zero clicks). */
 async function setUp() {
-  emu = await startEmulator({
-    org: { orgId: '00D000000000001AAA', name: 'Acme', isSandbox: false, active: true },
-    apps: [],
-    users: [{ username: USER, userId: '005000000000001AAA', displayName: 'Integration User', email: USER, active: true }],
-    admins: [{ username: 'admin@acme.com', accessToken: ADMIN_TOKEN }],
-  });
-  const home = await fs.mkdtemp(path.join(dir, 'home-'));
-  const env = { SFJWT_HOME: home, SFJWT_ADMIN_INSTANCE_URL: emu.url, SFJWT_ADMIN_ACCESS_TOKEN: ADMIN_TOKEN };
-  const init = await cli(['init', '--json', '--admin', '-a', 'ci', '--username', USER], env);
-  expect(init.code).toBe(0);
-  return { env, profile: init.json().result.profile };
+  emu = await startEmulator(adminOrgConfig(ADMIN_TOKEN));
+  return zeroClickProfile(emu, await fs.mkdtemp(path.join(dir, 'home-')), ADMIN_TOKEN);
 }
 
 const cli = (argv: string[], env: Record<string, string>) => runInProcess(argv, createTestDeps({ env }));

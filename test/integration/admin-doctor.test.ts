@@ -5,9 +5,9 @@ import { syncDeployedApps } from '../../src/emulator/admin.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { createTestDeps, runInProcess } from '../helpers/deps.js';
 import { makeKeyFiles } from '../helpers/fixtures.js';
+import { adminOrgConfig, ORG_USER as USER, zeroClickProfile } from '../helpers/admin-org.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
-const USER = 'integration@acme.com';
 const ADMIN_TOKEN = 'admin-session-token-for-doctor-tests';
 let dir: string;
 let emu: RunningEmulator | undefined;
@@ -23,17 +23,10 @@ afterEach(async () => {
 
 /** An org where `init --admin` made the profile "ci" (zero clicks); returns its home. */
 async function setUp(): Promise<{ home: string; env: Record<string, string>; clientId: string }> {
-  emu = await startEmulator({
-    org: { orgId: '00D000000000001AAA', name: 'Acme', isSandbox: false, active: true },
-    apps: [],
-    users: [{ username: USER, userId: '005000000000001AAA', displayName: 'Integration User', email: USER, active: true }],
-    admins: [{ username: 'admin@acme.com', accessToken: ADMIN_TOKEN }],
-  });
+  emu = await startEmulator(adminOrgConfig(ADMIN_TOKEN));
   const home = await fs.mkdtemp(path.join(dir, 'home-'));
-  const env = { SFJWT_HOME: home, SFJWT_ADMIN_INSTANCE_URL: emu.url, SFJWT_ADMIN_ACCESS_TOKEN: ADMIN_TOKEN };
-  const init = await runInProcess(['init', '--json', '--admin', '-a', 'ci', '--username', USER], createTestDeps({ env }));
-  expect(init.code).toBe(0);
-  return { home, env, clientId: init.json().result.profile.clientId };
+  const { env, profile } = await zeroClickProfile(emu, home, ADMIN_TOKEN);
+  return { home, env, clientId: profile.clientId };
 }
 
 async function doctor(env: Record<string, string>, extra: string[] = ['--admin']) {

@@ -4,9 +4,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import type { EmulatorConfig } from '../../src/emulator/types.js';
 import { createTestDeps, runInProcess } from '../helpers/deps.js';
+import { adminOrgConfig, ORG_USER as USER } from '../helpers/admin-org.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
-const USER = 'integration@acme.com';
 const ADMIN_TOKEN = '00D000000000001AAA!AdminSessionTokenThatMustNeverLeak';
 
 let dir: string;
@@ -23,12 +23,7 @@ afterEach(async () => {
 
 /** An org with no app at all: only the run-as user and an admin with a session. */
 async function start(patch?: (c: EmulatorConfig) => void): Promise<RunningEmulator> {
-  const config: EmulatorConfig = {
-    org: { orgId: '00D000000000001AAA', name: 'Acme', isSandbox: false, active: true },
-    apps: [],
-    users: [{ username: USER, userId: '005000000000001AAA', displayName: 'Integration User', email: USER, active: true }],
-    admins: [{ username: 'admin@acme.com', accessToken: ADMIN_TOKEN }],
-  };
+  const config: EmulatorConfig = adminOrgConfig(ADMIN_TOKEN);
   patch?.(config);
   emulator = await startEmulator(config, { port: 0 });
   return emulator;

@@ -4,12 +4,12 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { createTestDeps, runInProcess } from '../helpers/deps.js';
+import { adminOrgConfig, ORG_USER as USER } from '../helpers/admin-org.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 /** The real Salesforce CLI, when installed: `init --admin-org` reads its login through it. */
 const hasSf = spawnSync('sf', ['--version'], { stdio: 'ignore', shell: process.platform === 'win32', timeout: 60_000 }).status === 0;
 
-const USER = 'integration@acme.com';
 const ADMIN_TOKEN = '00D000000000001AAA!AdminTokenGivenToTheSalesforceCli';
 let dir: string;
 let emu: RunningEmulator | undefined;
@@ -34,12 +34,7 @@ function sf(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; std
 describe('init --admin-org through a real Salesforce CLI login of the emulator', () => {
   const title = 'sf org login access-token, then init --admin-org deploys and verifies';
   it.skipIf(!hasSf)(hasSf ? title : `${title} (skipped: no Salesforce CLI \`sf\` on PATH)`, async () => {
-    emu = await startEmulator({
-      org: { orgId: '00D000000000001AAA', name: 'Acme', isSandbox: false, active: true },
-      apps: [],
-      users: [{ username: USER, userId: '005000000000001AAA', displayName: 'Integration User', email: USER, active: true }],
-      admins: [{ username: 'admin@acme.com', accessToken: ADMIN_TOKEN }],
-    });
+    emu = await startEmulator(adminOrgConfig(ADMIN_TOKEN));
     // sf keeps its logins under HOME: a throwaway one, never the developer's own.
     const sfHome = await fs.mkdtemp(path.join(dir, 'sf-home-'));
     const env = {
