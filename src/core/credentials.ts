@@ -6,7 +6,7 @@ import { normalizeLoginUrl, type LoginUrlKind, type NormalizedLoginUrl } from '.
 import type { AppKind, OrgKind } from '../salesforce/types.js';
 import { readConfig } from '../store/config-store.js';
 import type { ConfigDocument, Profile } from '../store/profile.js';
-import { checkClientId, checkLoginUrl, checkUsername, orgKindOf, required, resolveSettings, selectProfile, type CredentialFlags, type Settings } from './settings.js';
+import { checkClientId, checkLoginUrl, checkUsername, orgKindOf, rememberedPair, required, resolveSettings, selectProfile, type CredentialFlags, type Settings } from './settings.js';
 
 export { validateClientId, validateUsername, type CredentialFlags } from './settings.js';
 
@@ -35,11 +35,6 @@ export interface LoadedKey {
   key: KeyObject;
   pem: string;
   bits: number;
-}
-
-/** The profile's last working pair, when the settings are for the org it was verified against. */
-function rememberedPair(profile: Profile | undefined, sameOrg: boolean): Credentials['remembered'] {
-  return sameOrg && profile?.audience ? { loginUrl: profile.lastVerified?.loginUrl ?? profile.loginUrl, audience: profile.audience } : undefined;
 }
 
 /** Checked settings: each missing or invalid value is a usage error naming its source. */

@@ -151,6 +151,11 @@ export function checkClientId(settings: Settings): string {
   return validateClientId(clientId.value, clientId.from);
 }
 
+/** The profile's last working pair, when the settings are for the org it was verified against. */
+export function rememberedPair(profile: Profile | undefined, sameOrg: boolean): { loginUrl: string; audience: string } | undefined {
+  return sameOrg && profile?.audience ? { loginUrl: profile.lastVerified?.loginUrl ?? profile.loginUrl, audience: profile.audience } : undefined;
+}
+
 /** A flag or the profile, else what the login URL's host says, else production. */
 export function orgKindOf(settings: Settings, login: NormalizedLoginUrl | undefined): OrgKind {
   return settings.orgKind?.value ?? login?.orgKindHint ?? 'production';

@@ -1,4 +1,4 @@
-import { resolveSettings, type CredentialFlags, type Env } from '../core/settings.js';
+import { rememberedPair, resolveSettings, type CredentialFlags, type Env } from '../core/settings.js';
 import { isCliError } from '../errors.js';
 import type { AudiencePair } from '../salesforce/audience-matrix.js';
 import { normalizeLoginUrl, type NormalizedLoginUrl } from '../salesforce/login-url.js';
@@ -57,6 +57,7 @@ export function gatherSettings(input: {
   const { loginUrl, username, clientId, key, certPath, fixedAudience, orgKind, appKind } = settings;
   // The URL may be invalid (a finding, not an error here), so the profile's is compared as text.
   const sameOrg = profile !== undefined && loginUrl !== undefined && trimSlash(profile.loginUrl) === trimSlash(loginUrl.value);
+  const remembered = rememberedPair(profile, sameOrg);
   return {
     alias: profile?.alias ?? null,
     ...(profile ? { profile } : {}),
@@ -68,9 +69,7 @@ export function gatherSettings(input: {
     ...(fixedAudience ? { fixedAudience: fixedAudience.value } : {}),
     ...(orgKind ? { orgKind: orgKind.value } : {}),
     ...(appKind ? { appKind: appKind.value } : {}),
-    ...(sameOrg && profile?.audience
-      ? { remembered: { loginUrl: profile.lastVerified?.loginUrl ?? profile.loginUrl, audience: profile.audience } }
-      : {}),
+    ...(remembered ? { remembered } : {}),
     timeoutMs: settings.timeoutMs.value,
     cwd,
   };
