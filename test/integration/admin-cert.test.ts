@@ -1,31 +1,20 @@
 import fs from 'node:fs/promises';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fingerprintSha256 } from '../../src/crypto/inspect.js';
 import { readConfig } from '../../src/store/config-store.js';
 import { configFile } from '../../src/store/paths.js';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import type { RunningEmulator } from '../../src/emulator/index.js';
 import { createTestDeps, runInProcess } from '../helpers/deps.js';
-import { adminOrgConfig, ORG_USER as USER, zeroClickProfile } from '../helpers/admin-org.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
+import { adminOrgLifecycle, ORG_USER as USER, zeroClickProfile } from '../helpers/admin-org.js';
 
 const ADMIN_TOKEN = '00D000000000001AAA!AdminTokenForCertDeployTests';
-let dir: string;
+const adminOrg = adminOrgLifecycle();
 let emu: RunningEmulator | undefined;
-
-beforeAll(async () => {
-  dir = await makeTempDir();
-});
-afterAll(() => fs.rm(dir, { recursive: true, force: true }));
-afterEach(async () => {
-  await emu?.stop();
-  emu = undefined;
-});
 
 /** An org where `init --admin` made the profile "ci" (zero clicks). */
 async function setUp() {
-  emu = await startEmulator(adminOrgConfig(ADMIN_TOKEN));
-  return zeroClickProfile(emu, await fs.mkdtemp(path.join(dir, 'home-')), ADMIN_TOKEN);
+  emu = await adminOrg.start(ADMIN_TOKEN);
+  return zeroClickProfile(emu, await adminOrg.home(), ADMIN_TOKEN);
 }
 
 const cli = (argv: string[], env: Record<string, string>) => runInProcess(argv, createTestDeps({ env }));

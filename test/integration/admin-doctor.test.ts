@@ -1,30 +1,18 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { syncDeployedApps } from '../../src/emulator/admin.js';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import type { RunningEmulator } from '../../src/emulator/index.js';
 import { createTestDeps, runInProcess } from '../helpers/deps.js';
 import { makeKeyFiles } from '../helpers/fixtures.js';
-import { adminOrgConfig, ORG_USER as USER, zeroClickProfile } from '../helpers/admin-org.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
+import { adminOrgLifecycle, ORG_USER as USER, zeroClickProfile } from '../helpers/admin-org.js';
 
 const ADMIN_TOKEN = 'admin-session-token-for-doctor-tests';
-let dir: string;
+const adminOrg = adminOrgLifecycle();
 let emu: RunningEmulator | undefined;
-
-beforeAll(async () => {
-  dir = await makeTempDir();
-});
-afterAll(() => fs.rm(dir, { recursive: true, force: true }));
-afterEach(async () => {
-  await emu?.stop();
-  emu = undefined;
-});
 
 /** An org where `init --admin` made the profile "ci" (zero clicks); returns its home. */
 async function setUp(): Promise<{ home: string; env: Record<string, string>; clientId: string }> {
-  emu = await startEmulator(adminOrgConfig(ADMIN_TOKEN));
-  const home = await fs.mkdtemp(path.join(dir, 'home-'));
+  emu = await adminOrg.start(ADMIN_TOKEN);
+  const home = await adminOrg.home();
   const { env, profile } = await zeroClickProfile(emu, home, ADMIN_TOKEN);
   return { home, env, clientId: profile.clientId };
 }
@@ -51,7 +39,7 @@ describe('doctor --admin: the Org checks read Salesforce\'s own records over rea
 
   it('certificate mismatch: named first, from the org\'s record', async () => {
     const { env, clientId } = await setUp();
-    const other = await makeKeyFiles(path.join(dir, 'other'));
+    const other = await makeKeyFiles(await adminOrg.home('other-'));
     eca().global!.certificate = other.certPem;
     emu!.replaceCertificate(clientId, other.certPem);
     const { out, org, first } = await doctor(env);

@@ -1,37 +1,23 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../src/emulator/index.js';
 import type { EmulatorConfig } from '../../src/emulator/types.js';
 import { createTestDeps, runInProcess } from '../helpers/deps.js';
-import { adminOrgConfig, ORG_USER as USER } from '../helpers/admin-org.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
+import { adminOrgLifecycle, ORG_USER as USER } from '../helpers/admin-org.js';
 
 const ADMIN_TOKEN = '00D000000000001AAA!AdminSessionTokenThatMustNeverLeak';
 
-let dir: string;
+const adminOrg = adminOrgLifecycle();
 let emulator: RunningEmulator | undefined;
-
-beforeAll(async () => {
-  dir = await makeTempDir();
-});
-afterAll(() => fs.rm(dir, { recursive: true, force: true }));
-afterEach(async () => {
-  await emulator?.stop();
-  emulator = undefined;
-});
 
 /** An org with no app at all: only the run-as user and an admin with a session. */
 async function start(patch?: (c: EmulatorConfig) => void): Promise<RunningEmulator> {
-  const config: EmulatorConfig = adminOrgConfig(ADMIN_TOKEN);
-  patch?.(config);
-  emulator = await startEmulator(config, { port: 0 });
+  emulator = await adminOrg.start(ADMIN_TOKEN, patch);
   return emulator;
 }
 
-async function home(): Promise<string> {
-  return fs.mkdtemp(path.join(dir, 'home-'));
-}
+const home = () => adminOrg.home();
 
 function cli(argv: string[], sfjwtHome: string, env: Record<string, string> = {}) {
   return runInProcess(argv, createTestDeps({ env: { SFJWT_HOME: sfjwtHome, ...env } }));
@@ -149,7 +135,7 @@ describe('init --admin against the emulator over real HTTP (zero clicks)', () =>
 
   it('--admin-org reads the Salesforce CLI login (sf org display + org auth show-access-token)', async () => {
     const emu = await start();
-    const bin = await fs.mkdtemp(path.join(dir, 'bin-'));
+    const bin = await adminOrg.home('bin-');
     const display = JSON.stringify({ status: 0, result: { instanceUrl: emu.url, username: 'admin@acme.com', connectedStatus: 'Connected' } });
     const token = JSON.stringify({ status: 0, result: { accessToken: ADMIN_TOKEN } });
     await fs.writeFile(

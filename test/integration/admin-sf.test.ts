@@ -1,27 +1,15 @@
 import { execFile, spawnSync } from 'node:child_process';
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../src/emulator/index.js';
 import { createTestDeps, runInProcess } from '../helpers/deps.js';
-import { adminOrgConfig, ORG_USER as USER } from '../helpers/admin-org.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
+import { adminOrgLifecycle, ORG_USER as USER } from '../helpers/admin-org.js';
 
 /** The real Salesforce CLI, when installed: `init --admin-org` reads its login through it. */
 const hasSf = spawnSync('sf', ['--version'], { stdio: 'ignore', shell: process.platform === 'win32', timeout: 60_000 }).status === 0;
 
 const ADMIN_TOKEN = '00D000000000001AAA!AdminTokenGivenToTheSalesforceCli';
-let dir: string;
+const adminOrg = adminOrgLifecycle();
 let emu: RunningEmulator | undefined;
-
-beforeAll(async () => {
-  dir = await makeTempDir();
-});
-afterAll(() => fs.rm(dir, { recursive: true, force: true }));
-afterEach(async () => {
-  await emu?.stop();
-  emu = undefined;
-});
 
 function sf(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -34,9 +22,9 @@ function sf(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; std
 describe('init --admin-org through a real Salesforce CLI login of the emulator', () => {
   const title = 'sf org login access-token, then init --admin-org deploys and verifies';
   it.skipIf(!hasSf)(hasSf ? title : `${title} (skipped: no Salesforce CLI \`sf\` on PATH)`, async () => {
-    emu = await startEmulator(adminOrgConfig(ADMIN_TOKEN));
+    emu = await adminOrg.start(ADMIN_TOKEN);
     // sf keeps its logins under HOME: a throwaway one, never the developer's own.
-    const sfHome = await fs.mkdtemp(path.join(dir, 'sf-home-'));
+    const sfHome = await adminOrg.home('sf-home-');
     const env = {
       ...process.env,
       HOME: sfHome,
@@ -49,7 +37,7 @@ describe('init --admin-org through a real Salesforce CLI login of the emulator',
     const login = await sf(['org', 'login', 'access-token', '--instance-url', emu.url, '--alias', 'emu-admin', '--no-prompt', '--json'], env);
     expect(login.code, login.stderr + login.stdout).toBe(0);
 
-    const home = await fs.mkdtemp(path.join(dir, 'home-'));
+    const home = await adminOrg.home();
     const { SF_ACCESS_TOKEN: _token, ...sfEnv } = env;
     const out = await runInProcess(
       ['init', '--json', '--admin-org', 'emu-admin', '-a', 'ci', '--username', USER],
