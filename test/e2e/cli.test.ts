@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import * as nodeModule from 'node:module';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { singleAppConfig, startEmulator } from '../../src/emulator/index.js';
@@ -172,18 +171,18 @@ describe('the built CLI', () => {
     expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
   });
 
-  it('keeps the real exit code when the reader has gone before the output is written (verify --json | head, a failed login)', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const server = net.createServer().listen(0, '127.0.0.1', () => {
-        const { port: free } = server.address() as net.AddressInfo;
-        server.close(() => resolve(free));
-      });
-    });
-    const args = ['verify', '--json', '--login-url', `http://127.0.0.1:${port}`, '--username', USER, '--client-id', CLIENT_ID, '--key', keys.keyPath];
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, CI: '1', SFJWT_HOME: await home() }, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.destroy();
+  it('keeps the real exit code when the reader goes away mid-output (doctor --all --json | head, failing profiles)', async () => {
+    const h = await home();
+    // Every profile fails (its key file is missing): a report far larger than a pipe buffer, exit 1.
+    const profiles = Object.fromEntries(
+      Array.from({ length: 300 }, (_, i) => [`p${i}`, { loginUrl: 'https://acme.my.salesforce.com', username: USER, clientId: CLIENT_ID, keyPath: path.join(h, 'missing.key'), orgKind: 'production', appKind: 'eca', createdAt: '2026-01-01T00:00:00.000Z' }]),
+    );
+    await fs.writeFile(path.join(h, 'config.json'), JSON.stringify({ schemaVersion: 1, default: 'p0', profiles }));
+    const child = spawn(process.execPath, [BIN, 'doctor', '--all', '--offline', '--json'], { env: { ...process.env, CI: '1', SFJWT_HOME: h }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Read the first chunk, then hang up as `head -1` does while the rest is still being written.
+    child.stdout.once('data', () => child.stdout.destroy());
     const code = await new Promise((resolve) => child.on('close', resolve));
     expect(code).toBe(1);
     expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
