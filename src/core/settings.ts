@@ -1,8 +1,8 @@
-import path from 'node:path';
 import type { KeyRef } from '../certs/read.js';
 import { quoteInput, UsageError } from '../errors.js';
 import { normalizeLoginUrl, type NormalizedLoginUrl } from '../salesforce/login-url.js';
 import type { AppKind, OrgKind } from '../salesforce/types.js';
+import { userPath } from '../store/paths.js';
 import type { ConfigDocument, Profile } from '../store/profile.js';
 import type { CommandContext } from '../command.js';
 import { chosenAlias, requireProfile } from './select-profile.js';
@@ -68,9 +68,9 @@ function field<T extends object>(name: keyof Settings, value: Sourced<unknown> |
 }
 
 /** Flag, then environment, then profile, then default; no value is checked here. */
-export function resolveSettings(input: { flags: CredentialFlags; env: Env; profile?: Profile; cwd: string }): Settings {
-  const { flags, env, profile, cwd } = input;
-  const file = (s: Sourced<string> | undefined): Sourced<KeyRef> | undefined => s && { ...s, value: { kind: 'file', path: path.resolve(cwd, s.value) } };
+export function resolveSettings(input: { flags: CredentialFlags; env: Env; profile?: Profile; cwd: string; homedir?: string }): Settings {
+  const { flags, env, profile } = input;
+  const file = (s: Sourced<string> | undefined): Sourced<KeyRef> | undefined => s && { ...s, value: { kind: 'file', path: userPath(s.value, input) } };
   const key =
     file(first(flag(flags.key, '--key'), envVar(env, 'SFJWT_KEY_FILE'))) ??
     first<KeyRef>([env.SFJWT_KEY ? { kind: 'env', text: env.SFJWT_KEY } : undefined, 'env', 'SFJWT_KEY']) ??
@@ -82,12 +82,17 @@ export function resolveSettings(input: { flags: CredentialFlags; env: Env; profi
     ...field('username', first(flag(flags.username, '--username'), envVar(env, 'SFJWT_USERNAME'), fromProfile(profile?.username))),
     ...field('clientId', first(flag(flags.clientId, '--client-id'), envVar(env, 'SFJWT_CLIENT_ID'), fromProfile(profile?.clientId))),
     ...field('key', key),
-    ...field('certPath', cert && { ...cert, value: path.resolve(cwd, cert.value) }),
+    ...field('certPath', cert && { ...cert, value: userPath(cert.value, input) }),
     ...field('fixedAudience', first(flag(flags.audience, '--audience'), envVar(env, 'SFJWT_AUDIENCE'))),
     ...field('orgKind', first(flag(flags.orgKind, '--org-kind'), fromProfile(profile?.orgKind))),
     ...field('appKind', first(flag(flags.app, '--app'), fromProfile(profile?.appKind))),
     timeoutMs: flags.timeout !== undefined ? { value: flags.timeout * 1000, source: 'flag', from: '--timeout' } : { value: 30_000, source: 'default', from: 'default' },
   };
+}
+
+/** A flag only a command of its own has (init's --app-name): the same shape as a resolved setting. */
+export function flagSetting(value: string | undefined, name: string): Sourced<string> | undefined {
+  return first(flag(value, name));
 }
 
 /** The profile a command runs against: an explicitly named one must exist; the default one is only a fallback. */

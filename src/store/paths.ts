@@ -56,3 +56,12 @@ export function backupRootOf(dir: string): string {
   if (path.basename(parent) !== 'backup' && path.basename(path.dirname(parent)) === 'backup') return path.dirname(parent);
   return parent;
 }
+
+/** A path the user typed: `~` and `~/…` are the home folder (a prompt gets no shell expansion; neither does --key=~/k.key), relative to `cwd`. */
+export function userPath(file: string, where: { cwd: string; homedir?: string }): string {
+  const trimmed = file.trim();
+  const home = where.homedir;
+  if (home !== undefined && trimmed === '~') return home;
+  if (home !== undefined && (trimmed.startsWith('~/') || trimmed.startsWith('~\\'))) return path.join(home, trimmed.slice(2));
+  return path.resolve(where.cwd, trimmed);
+}

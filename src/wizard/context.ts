@@ -1,4 +1,5 @@
 import type { CommandContext } from '../command.js';
+import type { Settings } from '../core/settings.js';
 import type { AppKind, OrgKind } from '../salesforce/types.js';
 
 /** `sfjwt init`'s options as commander hands them over (see src/cli.ts). */
@@ -51,15 +52,25 @@ export interface PlanItem {
   detail: string;
 }
 
-export interface WizardContext {
-  cmd: CommandContext;
+/**
+ * A side effect a step decided on, as data: what it does (the --dry-run plan lines) and doing it.
+ * Steps never apply one themselves; the runner does (effects.ts), so the plan and the run agree.
+ */
+export interface Effect {
+  describe: readonly PlanItem[];
+  apply(): Promise<void>;
+}
+
+/** The command context plus what the wizard's steps share (one context, one name: `ctx`). */
+export interface WizardContext extends CommandContext {
   options: InitOptions;
+  /** Flags and environment variables, resolved once by core/settings.ts (no profile: init writes it). */
+  given: Settings;
   alias: string;
-  interactive: boolean;
   yes: boolean;
   dryRun: boolean;
-  /** Interactive and not --no-open (and not --dry-run). */
-  canOpen: boolean;
+  /** A Setup page would be handed to the browser: interactive and not --no-open. */
+  wouldOpen: boolean;
   answers: Answers;
   /** The third layer of resolve(): the saved progress, then the existing profile. */
   stored: Answers;
@@ -72,9 +83,10 @@ export interface WizardContext {
   generatedKeys?: { keyPath: string; certPath: string };
   /** Certificate fingerprint shown to the user (absent in a dry run before generation). */
   fingerprint?: string;
+  /** --dry-run: the effects' descriptions, in the order a real run would apply them. */
   plan: PlanItem[];
-  /** Writes decided by a step but deferred until every value resolved (non-interactive runs). */
-  effects: (() => Promise<void>)[];
+  /** Effects decided by a step but deferred until every value resolved (non-interactive runs). */
+  pending: Effect[];
   /** Files this run wrote (for the Ctrl-C message). */
   written: string[];
   /** Setup pages per manual step, for the JSON result and the checklist. */
@@ -89,8 +101,11 @@ export interface WizardContext {
 
 export type StepOutcome = 'next' | 'back';
 
+/** 'next' with the effects the step wants applied before the next step (or, not interactive, at the end). */
+export type StepResult = StepOutcome | { outcome: 'next'; effects: readonly Effect[] };
+
 export interface Step {
   id: StepId;
   title: string;
-  run(ctx: WizardContext): Promise<StepOutcome>;
+  run(ctx: WizardContext): Promise<StepResult>;
 }

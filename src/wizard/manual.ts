@@ -1,23 +1,34 @@
-import type { StepOutcome, WizardContext } from './context.js';
+import type { Effect, StepOutcome, WizardContext } from './context.js';
+import { perform } from './effects.js';
 import { renderInstructions, type InstructionInput, type ManualInstructions } from './instructions.js';
 
-/** Hands a Setup URL to the browser (interactive, no --no-open, no --dry-run); a failure is only a warning. */
-export async function openPage(ctx: WizardContext, url: string | undefined, again = false): Promise<void> {
-  if (!url || !ctx.canOpen) return;
+/** Handing a Setup page to the browser; a failure is only a warning. */
+export function openPageEffect(ctx: Pick<WizardContext, 'deps' | 'ui'>, url: string, step: string): Effect {
+  return {
+    describe: [{ action: 'open', detail: `${url} (${step}; in the browser)` }],
+    async apply() {
+      try {
+        await ctx.deps.openUrl(url);
+        ctx.ui.info(ctx.ui.color.dim('  (sent to your browser; if nothing opened, use the Page link above)'));
+      } catch {
+        ctx.ui.warn(`could not open a browser: open ${url} yourself`);
+      }
+    },
+  };
+}
+
+/** Opens a step's Setup page (interactive, not --no-open), once for consecutive steps on one page unless asked `again`. */
+async function openPage(ctx: WizardContext, ins: ManualInstructions, again = false): Promise<void> {
+  if (!ins.url || !ctx.wouldOpen) return;
   // Consecutive steps on the same page: the tab is already open (the user can ask to reopen it).
-  if (!again && ctx.lastOpened === url) return;
-  ctx.lastOpened = url;
-  try {
-    await ctx.cmd.deps.openUrl(url);
-    ctx.cmd.ui.info(ctx.cmd.ui.color.dim('  (sent to your browser; if nothing opened, use the Page link above)'));
-  } catch {
-    ctx.cmd.ui.warn(`could not open a browser: open ${url} yourself`);
-  }
+  if (!again && ctx.lastOpened === ins.url) return;
+  ctx.lastOpened = ins.url;
+  await perform(ctx, [openPageEffect(ctx, ins.url, ins.step)]);
 }
 
 /** The fields first; `details` adds the reason behind each (the menu's "Show details"). */
-export function showInstructions(ctx: WizardContext, ins: ManualInstructions, details = false): void {
-  const { ui } = ctx.cmd;
+export function showInstructions(ctx: Pick<WizardContext, 'ui'>, ins: ManualInstructions, details = false): void {
+  const { ui } = ctx;
   const [title, ...rest] = renderInstructions(ins, { details });
   ui.info('');
   ui.info(ui.color.bold(title!));
@@ -42,29 +53,28 @@ export async function manualStep(
 ): Promise<StepOutcome> {
   if (!ctx.interactive) return 'next';
   if (ctx.done.has(ins.step)) {
-    ctx.cmd.ui.success(`${ins.title} (done earlier)`);
+    ctx.ui.success(`${ins.title} (done earlier)`);
     return 'next';
   }
   showInstructions(ctx, ins);
-  if (ctx.dryRun && ins.url) ctx.cmd.ui.info(ctx.cmd.ui.color.dim('  (dry run: the page is not opened)'));
-  await openPage(ctx, ins.url);
+  await openPage(ctx, ins);
   const choices: { value: Nav; name: string }[] = [
     { value: 'done', name: options.doneLabel ?? 'Done, continue' },
     { value: 'show', name: 'Show details (the reason for each setting)' },
-    ...(ins.url && ctx.canOpen ? [{ value: 'open' as const, name: 'Open the page again' }] : []),
+    ...(ins.url && ctx.wouldOpen && !ctx.dryRun ? [{ value: 'open' as const, name: 'Open the page again' }] : []),
     ...(options.canGoBack ? [{ value: 'back' as const, name: 'Go back one step' }] : []),
   ];
   for (;;) {
-    const choice = await ctx.cmd.deps.prompter.select<Nav>({ id: `${ins.step}-done`, message: `${ins.title}: done?`, choices, default: 'done' });
+    const choice = await ctx.deps.prompter.select<Nav>({ id: `${ins.step}-done`, message: `${ins.title}: done?`, choices, default: 'done' });
     if (choice === 'done') return 'next';
     if (choice === 'back') return 'back';
     if (choice === 'show') showInstructions(ctx, ins, true);
-    if (choice === 'open') await openPage(ctx, ins.url, true);
+    if (choice === 'open') await openPage(ctx, ins, true);
   }
 }
 
 /** The instructions' inputs from what the steps decided so far. */
-export function instructionInput(ctx: WizardContext): InstructionInput {
+export function instructionInput(ctx: Pick<WizardContext, 'answers' | 'alias'>): InstructionInput {
   const a = ctx.answers;
   return {
     appKind: a.appKind ?? 'eca',

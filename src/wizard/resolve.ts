@@ -1,4 +1,5 @@
 import { isCliError, UsageError, type CliError } from '../errors.js';
+import type { Sourced } from '../core/settings.js';
 import type { FindingCode } from '../salesforce/codes.js';
 import type { WizardContext } from './context.js';
 
@@ -13,8 +14,10 @@ export interface ResolveSpec<T> {
   flag: string;
   /** What to pass after the flag in a "missing" message: `--login-url <url>`. */
   placeholder?: string;
-  flagValue?: string;
+  /** The environment variable that can give it, for the "missing" message. */
   env?: string;
+  /** The flag's or environment variable's value, as core/settings.ts resolved it. */
+  given?: Sourced<string>;
   /** Saved progress or the existing profile. */
   stored?: T;
   storedFrom?: 'progress' | 'profile' | 'answer';
@@ -38,6 +41,11 @@ export interface ResolveSpec<T> {
   ask(defaultValue: T | undefined, validate: (raw: string) => true | string): Promise<string>;
   /** How to show a value taken from storage (default String(value)). */
   show?(value: T): string;
+}
+
+/** The `given` field of a spec, when there is a value (exactOptionalPropertyTypes). */
+export function given(value: Sourced<string> | undefined): { given?: Sourced<string> } {
+  return value ? { given: value } : {};
 }
 
 /**
@@ -85,14 +93,13 @@ export function validatorFor(parse: (raw: string, source: string) => unknown, so
 }
 
 /**
- * The value without asking, in resolve()'s order (flag → environment → progress/profile → `--yes`
- * default); `undefined` when only a prompt (or the fallback) could give it. Also tells a
- * non-interactive run, before anything is decided, which values are missing.
+ * The value without asking, in resolve()'s order (flag or environment, as resolved once by
+ * core/settings.ts → progress/profile → `--yes` default); `undefined` when only a prompt (or the
+ * fallback) could give it. Also tells a non-interactive run, before anything is decided, which
+ * values are missing.
  */
-function settled<T>(ctx: WizardContext, spec: ResolveSpec<T>): { value: T | undefined; from: 'flag' | 'env' | 'stored' | 'default' } | undefined {
-  if (spec.flagValue !== undefined && spec.flagValue !== '') return { value: spec.parse(spec.flagValue, spec.flag), from: 'flag' };
-  const fromEnv = spec.env ? ctx.cmd.deps.env[spec.env] : undefined;
-  if (spec.env && fromEnv !== undefined && fromEnv !== '') return { value: spec.parse(fromEnv, spec.env), from: 'env' };
+function settled<T>(ctx: Pick<WizardContext, 'yes'>, spec: ResolveSpec<T>): { value: T | undefined; from: 'given' | 'stored' | 'default' } | undefined {
+  if (spec.given) return { value: spec.parse(spec.given.value, spec.given.from), from: 'given' };
   if (spec.stored !== undefined) return { value: spec.stored, from: 'stored' };
   if (ctx.yes && spec.yesDefault !== undefined) return { value: spec.yesDefault, from: 'default' };
   // --yes accepts "not given" for a value nothing needs.
@@ -101,7 +108,7 @@ function settled<T>(ctx: WizardContext, spec: ResolveSpec<T>): { value: T | unde
 }
 
 /** Would this value be missing in a run that cannot ask? */
-export function isMissing<T>(ctx: WizardContext, spec: ResolveSpec<T>): boolean {
+export function isMissing<T>(ctx: Pick<WizardContext, 'yes'>, spec: ResolveSpec<T>): boolean {
   return settled(ctx, spec) === undefined && spec.fallback === undefined && !spec.optional;
 }
 
@@ -120,18 +127,20 @@ export function missingValuesError(specs: readonly ResolveSpec<unknown>[]): Usag
  * documented default → usage error naming the flag. A bad flag or env value is exit 2 even when
  * interactive: the user typed it on purpose and should fix it there.
  */
-export async function resolve<T>(ctx: WizardContext, spec: ResolveSpec<T>): Promise<T>;
-export async function resolve<T>(ctx: WizardContext, spec: ResolveSpec<T> & { optional: true }): Promise<T | undefined>;
-export async function resolve<T>(ctx: WizardContext, spec: ResolveSpec<T>): Promise<T | undefined> {
+type ResolveContext = Pick<WizardContext, 'yes' | 'interactive' | 'alias' | 'ui' | 'warn' | 'deps'>;
+
+export async function resolve<T>(ctx: ResolveContext, spec: ResolveSpec<T>): Promise<T>;
+export async function resolve<T>(ctx: ResolveContext, spec: ResolveSpec<T> & { optional: true }): Promise<T | undefined>;
+export async function resolve<T>(ctx: ResolveContext, spec: ResolveSpec<T>): Promise<T | undefined> {
   const found = settled(ctx, spec);
   if (found) {
     if (found.from === 'stored' && ctx.interactive && spec.storedFrom !== 'answer') {
       const shown = spec.show ? spec.show(found.value as T) : String(found.value);
-      ctx.cmd.ui.info(ctx.cmd.ui.color.dim(`  ${spec.what}: ${shown} (from the ${spec.storedFrom === 'profile' ? `profile "${ctx.alias}"` : 'saved progress'})`));
+      ctx.ui.info(ctx.ui.color.dim(`  ${spec.what}: ${shown} (from the ${spec.storedFrom === 'profile' ? `profile "${ctx.alias}"` : 'saved progress'})`));
     }
-    if ((found.from === 'flag' || found.from === 'env') && found.value !== undefined) {
+    if (found.from === 'given' && found.value !== undefined) {
       const doubt = spec.doubt?.(found.value);
-      if (doubt) ctx.cmd.warn(spec.doubtCode ?? 'usage', `${found.from === 'flag' ? spec.flag : spec.env}: ${doubt}`);
+      if (doubt) ctx.warn(spec.doubtCode ?? 'usage', `${spec.given!.from}: ${doubt}`);
     }
     return found.value;
   }
@@ -142,7 +151,7 @@ export async function resolve<T>(ctx: WizardContext, spec: ResolveSpec<T>): Prom
       const value = spec.parse(await spec.ask(suggested, validate), ANSWER);
       const doubt = spec.doubt?.(value);
       if (!doubt) return value;
-      const anyway = await ctx.cmd.deps.prompter.confirm({ id: `${spec.id}-anyway`, message: `${sentence(doubt)} Use it anyway?`, default: false });
+      const anyway = await ctx.deps.prompter.confirm({ id: `${spec.id}-anyway`, message: `${sentence(doubt)} Use it anyway?`, default: false });
       if (anyway) return value;
       suggested = undefined;
     }

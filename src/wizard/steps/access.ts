@@ -1,7 +1,8 @@
+import { flagSetting } from '../../core/settings.js';
 import type { Step } from '../context.js';
 import { instructionsFor } from '../instructions.js';
 import { instructionInput, manualStep } from '../manual.js';
-import { badValue, resolve } from '../resolve.js';
+import { badValue, given, resolve } from '../resolve.js';
 
 export function parseAccessName(raw: string, source: string): string {
   const value = raw.trim();
@@ -18,14 +19,14 @@ export const accessStep: Step = {
       id: 'access',
       what: 'profile or permission set',
       flag: '--access',
-      flagValue: ctx.options.access,
+      ...given(flagSetting(ctx.options.access, '--access')),
       stored: ctx.stored.access,
       storedFrom: ctx.storedFrom.access,
       optional: true,
       ...(ctx.previous.access ? { suggested: ctx.previous.access } : {}),
       parse: parseAccessName,
       ask: (def) =>
-        ctx.cmd.deps.prompter.input({
+        ctx.deps.prompter.input({
           id: 'access',
           message: `Profile or permission set of ${ctx.answers.username ?? 'the run-as user'} to give access (Enter: decide in Setup)`,
           ...(def ? { default: def } : {}),

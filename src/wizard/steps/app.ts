@@ -1,8 +1,9 @@
+import { flagSetting } from '../../core/settings.js';
 import { APP_KINDS, type AppKind } from '../../salesforce/types.js';
 import type { Step } from '../context.js';
 import { APP_KIND_CHOICES, instructionsFor } from '../instructions.js';
 import { defaultAppName, instructionInput, manualStep } from '../manual.js';
-import { badValue, resolve } from '../resolve.js';
+import { badValue, given, resolve } from '../resolve.js';
 
 export function parseAppKind(raw: string, source: string): AppKind {
   const value = raw.trim().toLowerCase();
@@ -27,13 +28,13 @@ export const appStep: Step = {
   id: 'app',
   title: 'Create the app',
   async run(ctx) {
-    const { options, cmd } = ctx;
-    const prompter = cmd.deps.prompter;
+    const { options } = ctx;
+    const prompter = ctx.deps.prompter;
     const appKind = await resolve<AppKind>(ctx, {
       id: 'app',
       what: 'app kind',
       flag: '--app',
-      flagValue: options.app,
+      ...given(ctx.given.appKind),
       stored: ctx.stored.appKind,
       storedFrom: ctx.storedFrom.appKind,
       yesDefault: 'eca',
@@ -47,7 +48,7 @@ export const appStep: Step = {
       id: 'appName',
       what: 'app name',
       flag: '--app-name',
-      flagValue: options.appName,
+      ...given(flagSetting(options.appName, '--app-name')),
       stored: ctx.stored.appName,
       storedFrom: ctx.storedFrom.appName,
       yesDefault: defaultAppName(ctx.alias),
@@ -62,7 +63,7 @@ export const appStep: Step = {
       id: 'contactEmail',
       what: 'contact email',
       flag: '--contact-email',
-      flagValue: options.contactEmail,
+      ...given(flagSetting(options.contactEmail, '--contact-email')),
       stored: ctx.stored.contactEmail,
       storedFrom: ctx.storedFrom.contactEmail,
       optional: true,

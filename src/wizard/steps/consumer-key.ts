@@ -2,7 +2,7 @@ import { CONSUMER_KEY_ADVICE, judgeConsumerKey } from '../../salesforce/consumer
 import type { Step, WizardContext } from '../context.js';
 import { instructionsFor } from '../instructions.js';
 import { instructionInput, manualStep } from '../manual.js';
-import { badValue, resolve, type ResolveSpec } from '../resolve.js';
+import { badValue, given, resolve, type ResolveSpec } from '../resolve.js';
 
 /** Trimmed and judged (salesforce/consumer-key.ts): a secret, a number or a broken paste is refused at once. */
 export function parseConsumerKey(raw: string, source: string): string {
@@ -19,22 +19,21 @@ function consumerKeyDoubt(value: string): string | undefined {
   return judged.verdict === 'doubtful' ? judged.problem : undefined;
 }
 
-export function consumerKeySpec(ctx: WizardContext): ResolveSpec<string> {
-  const { options, cmd } = ctx;
+export function consumerKeySpec(ctx: Pick<WizardContext, 'given' | 'stored' | 'storedFrom' | 'previous' | 'deps'>): ResolveSpec<string> {
   return {
     id: 'clientId',
     what: 'consumer key',
     flag: '--client-id',
     placeholder: '<consumer key>',
-    flagValue: options.clientId,
     env: 'SFJWT_CLIENT_ID',
+    ...given(ctx.given.clientId),
     stored: ctx.stored.clientId,
     storedFrom: ctx.storedFrom.clientId,
     ...(ctx.previous.clientId ? { suggested: ctx.previous.clientId } : {}),
     parse: parseConsumerKey,
     doubt: consumerKeyDoubt,
     doubtCode: 'client-id-format',
-    ask: (def, validate) => cmd.deps.prompter.input({ id: 'clientId', message: 'Consumer Key', ...(def ? { default: def } : {}), validate }),
+    ask: (def, validate) => ctx.deps.prompter.input({ id: 'clientId', message: 'Consumer Key', ...(def ? { default: def } : {}), validate }),
   };
 }
 
@@ -43,8 +42,7 @@ export const consumerKeyStep: Step = {
   id: 'consumer-key',
   title: 'Consumer key',
   async run(ctx) {
-    const { options, cmd } = ctx;
-    const known = options.clientId ?? cmd.deps.env.SFJWT_CLIENT_ID ?? ctx.stored.clientId;
+    const known = ctx.given.clientId?.value ?? ctx.stored.clientId;
     if (!known) {
       const nav = await manualStep(ctx, instructionsFor('consumer-key', instructionInput(ctx)), {
         canGoBack: true,

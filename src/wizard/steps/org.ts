@@ -4,7 +4,7 @@ import { loginUrlConcern, normalizeLoginUrl, type NormalizedLoginUrl } from '../
 import { ORG_KINDS, type OrgKind } from '../../salesforce/types.js';
 import type { Step, WizardContext } from '../context.js';
 import { loginUrlHelp, ORG_KIND_CHOICES, sandboxUsernameWarning, usernameHelp } from '../instructions.js';
-import { ANSWER, badValue, resolve, type ResolveSpec } from '../resolve.js';
+import { ANSWER, badValue, given, resolve, type ResolveSpec } from '../resolve.js';
 
 export function parseOrgKind(raw: string, source: string): OrgKind {
   const value = raw.trim().toLowerCase();
@@ -44,19 +44,17 @@ function hintFor(raw: string | undefined): OrgKind | undefined {
   }
 }
 
-/** A login URL given as a flag or environment variable says what kind of org it is (acme--uat.sandbox... is a sandbox). */
-function urlHintOf(ctx: WizardContext): OrgKind | undefined {
-  return hintFor(ctx.options.loginUrl ?? ctx.cmd.deps.env.SFJWT_LOGIN_URL);
-}
+type SpecContext = Pick<WizardContext, 'given' | 'stored' | 'storedFrom' | 'previous' | 'deps' | 'ui'>;
 
-export function orgKindSpec(ctx: WizardContext): ResolveSpec<OrgKind> {
-  const urlHint = urlHintOf(ctx);
+export function orgKindSpec(ctx: SpecContext): ResolveSpec<OrgKind> {
+  // A login URL given as a flag or environment variable says what kind of org it is (acme--uat.sandbox... is a sandbox).
+  const urlHint = hintFor(ctx.given.loginUrl?.value);
   return {
     id: 'orgKind',
     what: 'org kind',
     flag: '--org-kind',
     placeholder: `<${ORG_KINDS.join('|')}>`,
-    flagValue: ctx.options.orgKind,
+    ...given(ctx.given.orgKind),
     stored: ctx.stored.orgKind,
     storedFrom: ctx.storedFrom.orgKind,
     yesDefault: urlHint ?? 'production',
@@ -64,7 +62,7 @@ export function orgKindSpec(ctx: WizardContext): ResolveSpec<OrgKind> {
     suggested: ctx.previous.orgKind ?? urlHint,
     parse: parseOrgKind,
     ask: (def) =>
-      ctx.cmd.deps.prompter.select<OrgKind>({
+      ctx.deps.prompter.select<OrgKind>({
         id: 'orgKind',
         message: 'What kind of org will the integration log in to?',
         choices: ORG_KIND_CHOICES.map((c) => ({ ...c })),
@@ -74,21 +72,21 @@ export function orgKindSpec(ctx: WizardContext): ResolveSpec<OrgKind> {
 }
 
 /** `typed` receives the text typed at the prompt (to say what it was normalised to). */
-export function loginUrlSpec(ctx: WizardContext, orgKind: OrgKind, typed: (raw: string) => void = () => undefined): ResolveSpec<NormalizedLoginUrl> {
-  const { ui, deps } = ctx.cmd;
+export function loginUrlSpec(ctx: SpecContext & Pick<WizardContext, 'answers'>, orgKind: OrgKind, typed: (raw: string) => void = () => undefined): ResolveSpec<NormalizedLoginUrl> {
+  const { ui, deps } = ctx;
   return {
     id: 'loginUrl',
     what: 'login URL',
     flag: '--login-url',
     placeholder: '<url>',
-    flagValue: ctx.options.loginUrl,
     env: 'SFJWT_LOGIN_URL',
+    ...given(ctx.given.loginUrl),
     stored: ctx.stored.loginUrl === undefined ? undefined : normalizeLoginUrl(ctx.stored.loginUrl),
     storedFrom: ctx.storedFrom.loginUrl,
     show: (v) => v.url,
     parse: parseLoginUrl,
     // The app kind is asked later: until then the default (an External Client App) is assumed.
-    doubt: (v) => loginUrlConcern(v, ctx.options.app ?? ctx.answers.appKind ?? ctx.stored.appKind)?.message,
+    doubt: (v) => loginUrlConcern(v, ctx.given.appKind?.value ?? ctx.answers.appKind ?? ctx.stored.appKind)?.message,
     doubtCode: 'login-url-invalid',
     ask: async (def, validate) => {
       for (const line of loginUrlHelp(orgKind)) ui.info(ui.color.dim(`  ${line}`));
@@ -104,15 +102,15 @@ export function loginUrlSpec(ctx: WizardContext, orgKind: OrgKind, typed: (raw: 
   };
 }
 
-export function usernameSpec(ctx: WizardContext, orgKind: OrgKind, sandboxName?: string): ResolveSpec<string> {
-  const { ui, deps } = ctx.cmd;
+export function usernameSpec(ctx: SpecContext, orgKind: OrgKind, sandboxName?: string): ResolveSpec<string> {
+  const { ui, deps } = ctx;
   return {
     id: 'username',
     what: 'run-as username',
     flag: '--username',
     placeholder: '<username>',
-    flagValue: ctx.options.username,
     env: 'SFJWT_USERNAME',
+    ...given(ctx.given.username),
     stored: ctx.stored.username,
     storedFrom: ctx.storedFrom.username,
     parse: parseUsername,
@@ -133,7 +131,7 @@ export const orgStep: Step = {
   id: 'org',
   title: 'Org',
   async run(ctx: WizardContext) {
-    const { ui } = ctx.cmd;
+    const { ui } = ctx;
     if (ctx.interactive) {
       ui.info('');
       ui.info(ui.color.bold('Org'));

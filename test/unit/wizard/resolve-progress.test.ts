@@ -1,18 +1,20 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CommandContext } from '../../../src/command.js';
+import { resolveSettings } from '../../../src/core/settings.js';
 import { UsageError } from '../../../src/errors.js';
 import { clearProgress, parseProgress, progressFile, readProgress, writeProgress } from '../../../src/store/progress.js';
 import type { WizardContext } from '../../../src/wizard/context.js';
 import { resolve, type ResolveSpec } from '../../../src/wizard/resolve.js';
 import { withTempDir, modeOf } from '../../helpers/temp-dir.js';
 
-function fakeCtx(over: { interactive?: boolean; yes?: boolean; env?: Record<string, string> } = {}): WizardContext {
+function fakeCtx(over: { interactive?: boolean; yes?: boolean } = {}): WizardContext {
   const ui = { info: () => undefined, color: { dim: (s: string) => s } };
-  const cmd = { deps: { env: over.env ?? {} }, ui } as unknown as CommandContext;
-  return { cmd, interactive: over.interactive ?? false, yes: over.yes ?? false, alias: 'x' } as unknown as WizardContext;
+  return { ui, interactive: over.interactive ?? false, yes: over.yes ?? false, alias: 'x' } as unknown as WizardContext;
 }
+
+/** The flag or variable as core/settings.ts resolves it (flag first: tested there). */
+const given = (env: Record<string, string>, flag?: string) => resolveSettings({ flags: { username: flag }, env, cwd: '/' }).username;
 
 const upper = (raw: string, source: string) => {
   if (raw.includes(' ')) throw new UsageError(`bad value (${source})`, 'no spaces');
@@ -23,12 +25,12 @@ function spec(over: Partial<ResolveSpec<string>> = {}, asked: string[] = []): Re
   return { id: 'thing', what: 'thing', flag: '--thing', env: 'THING', parse: upper, ask: async () => (asked.push('asked'), 'prompted'), ...over };
 }
 
-describe('resolve(): flag → env → stored → --yes default → prompt → fallback → usage error', () => {
+describe('resolve(): flag or env (core/settings.ts) → stored → --yes default → prompt → fallback → usage error', () => {
   it('takes the first source that has a value', async () => {
-    const all = { flagValue: 'flag', stored: 'STORED', yesDefault: 'YES', fallback: 'FALLBACK' };
-    expect(await resolve(fakeCtx({ env: { THING: 'env' }, yes: true, interactive: true }), spec(all))).toBe('FLAG');
-    expect(await resolve(fakeCtx({ env: { THING: 'env' }, yes: true, interactive: true }), spec({ ...all, flagValue: undefined }))).toBe('ENV');
-    expect(await resolve(fakeCtx({ yes: true, interactive: true }), spec({ ...all, flagValue: undefined }))).toBe('STORED');
+    const all = { stored: 'STORED', yesDefault: 'YES', fallback: 'FALLBACK' };
+    expect(await resolve(fakeCtx({ yes: true, interactive: true }), spec({ ...all, given: given({ SFJWT_USERNAME: 'env' }, 'flag') }))).toBe('FLAG');
+    expect(await resolve(fakeCtx({ yes: true, interactive: true }), spec({ ...all, given: given({ SFJWT_USERNAME: 'env' }) }))).toBe('ENV');
+    expect(await resolve(fakeCtx({ yes: true, interactive: true }), spec(all))).toBe('STORED');
     expect(await resolve(fakeCtx({ yes: true, interactive: true }), spec({ yesDefault: 'YES', fallback: 'F' }))).toBe('YES');
     const asked: string[] = [];
     expect(await resolve(fakeCtx({ interactive: true }), spec({ yesDefault: 'YES', fallback: 'F' }, asked))).toBe('PROMPTED');
@@ -42,8 +44,8 @@ describe('resolve(): flag → env → stored → --yes default → prompt → fa
   });
 
   it('a bad flag or env value is exit 2 even when interactive; the prompt gets a validator with the message', async () => {
-    await expect(resolve(fakeCtx({ interactive: true }), spec({ flagValue: 'a b' }))).rejects.toMatchObject({ exitCode: 2, message: 'bad value (--thing)' });
-    await expect(resolve(fakeCtx({ interactive: true, env: { THING: 'a b' } }), spec())).rejects.toMatchObject({ message: 'bad value (THING)' });
+    await expect(resolve(fakeCtx({ interactive: true }), spec({ given: given({}, 'a b') }))).rejects.toMatchObject({ exitCode: 2, message: 'bad value (--username)' });
+    await expect(resolve(fakeCtx({ interactive: true }), spec({ given: given({ SFJWT_USERNAME: 'a b' }) }))).rejects.toMatchObject({ message: 'bad value (SFJWT_USERNAME)' });
     let seen: true | string = true;
     await resolve(fakeCtx({ interactive: true }), spec({ ask: async (_d, validate) => ((seen = validate('a b')), 'ok') }));
     // Two sentences: no nested parentheses.
