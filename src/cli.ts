@@ -16,7 +16,7 @@ import { verifyCommand } from './commands/verify.command.js';
 import type { Deps } from './deps.js';
 import { packageVersion } from './package-root.js';
 import { UsageError, type ExitCode } from './errors.js';
-import { execute } from './run.js';
+import { execute } from './execute.js';
 
 type Loader = () => Promise<CommandHandler<any>>;
 

@@ -47,12 +47,12 @@ interface Plan {
 }
 
 /** Flag, environment, then the existing profile; the login URL defaults to the admin instance. */
-function planFor(cmd: CommandContext, options: AdminInitOptions, alias: string, session: AdminSession, existing: Profile | undefined): Plan {
+function planFor(ctx: CommandContext, options: AdminInitOptions, alias: string, session: AdminSession, existing: Profile | undefined): Plan {
   if (options.app === 'connected-app') {
     throw new UsageError('--admin deploys an External Client App; new Connected Apps cannot be created since Spring \'26', 'drop --app connected-app, or run `sfjwt init` without --admin for the manual Connected App path');
   }
   if (options.key !== undefined) throw new UsageError('--key is not supported with --admin yet', 'bring the key into the profile first with `sfjwt cert import -a ' + alias + ' --key <file>`, then rerun `sfjwt init --admin`');
-  const given = resolveSettings({ flags: options, env: cmd.deps.env, ...(existing ? { profile: existing } : {}), cwd: cmd.deps.cwd });
+  const given = resolveSettings({ flags: options, env: ctx.deps.env, ...(existing ? { profile: existing } : {}), cwd: ctx.deps.cwd });
   if (!given.username) throw new UsageError('missing the run-as username', 'pass --username (or set SFJWT_USERNAME)');
   const username = validateUsername(given.username.value, given.username.from);
   const normalized = normalizeLoginUrl(given.loginUrl?.value ?? session.instanceUrl);
@@ -60,10 +60,10 @@ function planFor(cmd: CommandContext, options: AdminInitOptions, alias: string, 
   const appName = options.appName !== undefined ? parseApiName(options.appName, '--app-name') : (existingApp ?? apiName(`sfjwt_${alias}`));
   // The same app keeps its consumer key: a redeploy with another one is refused.
   const reuseKey = existingApp === appName && existing?.clientId ? existing.clientId : undefined;
-  const consumerKey = options.clientId !== undefined ? validateClientId(options.clientId, '--client-id') : (reuseKey ?? chooseConsumerKey(cmd.deps.random));
+  const consumerKey = options.clientId !== undefined ? validateClientId(options.clientId, '--client-id') : (reuseKey ?? chooseConsumerKey(ctx.deps.random));
   const files = existing && existsSync(existing.keyPath) && existing.certPath && existsSync(existing.certPath)
     ? { keyPath: existing.keyPath, certPath: existing.certPath }
-    : keyPaths(options.outDir ? path.resolve(cmd.deps.cwd, options.outDir) : keyDir(cmd.configDir, alias));
+    : keyPaths(options.outDir ? path.resolve(ctx.deps.cwd, options.outDir) : keyDir(ctx.configDir, alias));
   // An existing pair is kept; --force here means "replace the app's certificate", not the key files.
   const generateKeys = !(existsSync(files.keyPath) && existsSync(files.certPath));
   return {
@@ -80,8 +80,8 @@ function planFor(cmd: CommandContext, options: AdminInitOptions, alias: string, 
   };
 }
 
-export async function runAdminInit(cmd: CommandContext, options: AdminInitOptions, alias: string, runner?: CommandRunner): Promise<CommandOutcome> {
-  const { deps, ui } = cmd;
+export async function runAdminInit(ctx: CommandContext, options: AdminInitOptions, alias: string, runner?: CommandRunner): Promise<CommandOutcome> {
+  const { deps, ui } = ctx;
   const session = await openAdminSession(options, {
     env: deps.env,
     http: deps.http,
@@ -90,10 +90,10 @@ export async function runAdminInit(cmd: CommandContext, options: AdminInitOption
     ...(runner ? { runner } : {}),
   });
   if (!session) throw new UsageError('--admin or --admin-org is required for the zero-click set-up');
-  const config = await readConfig(cmd.configDir);
+  const config = await readConfig(ctx.configDir);
   const existing = config.profiles[alias];
-  const plan = planFor(cmd, options, alias, session, existing);
-  const waitSeconds = options.wait ?? (cmd.interactive ? INTERACTIVE_WAIT_SECONDS : 0);
+  const plan = planFor(ctx, options, alias, session, existing);
+  const waitSeconds = options.wait ?? (ctx.interactive ? INTERACTIVE_WAIT_SECONDS : 0);
   const describeInput = (certificatePem: string) => ({
     appName: plan.appName,
     label: plan.appName,
@@ -113,7 +113,7 @@ export async function runAdminInit(cmd: CommandContext, options: AdminInitOption
       `POST ${session.instanceUrl}/services/data/vXX.X/metadata/deployRequest (the zip below), then poll its status`,
       `GET ${session.instanceUrl}/services/data/vXX.X/query (PermissionSet ${plan.permissionSet})`,
       `POST ${session.instanceUrl}/services/data/vXX.X/sobjects/PermissionSetAssignment (${plan.permissionSet} → ${plan.username})`,
-      `save profile "${alias}" in ${configFile(cmd.configDir)} (appKind eca, managedBy admin, app ${plan.appName})`,
+      `save profile "${alias}" in ${configFile(ctx.configDir)} (appKind eca, managedBy admin, app ${plan.appName})`,
       ...(options.verify ? [`verify: token exchange at ${plan.loginUrl} as ${plan.username}${waitSeconds > 0 ? `, retrying propagation errors for up to ${waitSeconds} s` : ''}`] : []),
     ];
     const files = pkg.files.map((f) => f.path);
@@ -138,7 +138,7 @@ export async function runAdminInit(cmd: CommandContext, options: AdminInitOption
         days: options.days ?? 730,
         commonName: alias,
         force: false,
-        backupDir: backupDir(cmd.configDir, alias, now),
+        backupDir: backupDir(ctx.configDir, alias, now),
         now,
         random: deps.random,
         signal: deps.signal,
@@ -197,8 +197,8 @@ export async function runAdminInit(cmd: CommandContext, options: AdminInitOption
     delete profile.audience;
     delete profile.lastVerified;
   }
-  const saved = await updateConfig(cmd.configDir, (current) => upsertProfile(current, profile));
-  ui.success(`Saved profile "${alias}" in ${configFile(cmd.configDir)}`);
+  const saved = await updateConfig(ctx.configDir, (current) => upsertProfile(current, profile));
+  ui.success(`Saved profile "${alias}" in ${configFile(ctx.configDir)}`);
 
   const extra = {
     deployment: { id: deployment.id, status: deployment.status, components: deployment.components },
@@ -207,15 +207,15 @@ export async function runAdminInit(cmd: CommandContext, options: AdminInitOption
   const files = { keyPath: plan.keyPath, certPath: plan.certPath };
   if (!options.verify) return { result: { profile, verification: null, files, ...extra } };
 
-  const creds = profileCredentials(profile, saved, (options.timeout ?? 30) * 1000, cmd.deps.cwd);
-  const outcome = await verifyCredentials(cmd, creds, { waitSeconds });
-  warnAboutSkew(cmd, outcome.ok ? outcome.result.clockSkewSeconds : outcome.clockSkewSeconds);
+  const creds = profileCredentials(profile, saved, (options.timeout ?? 30) * 1000, ctx.deps.cwd);
+  const outcome = await verifyCredentials(ctx, creds, { waitSeconds });
+  warnAboutSkew(ctx, outcome.ok ? outcome.result.clockSkewSeconds : outcome.clockSkewSeconds);
   if (!outcome.ok) {
     const verification = { ok: false, code: outcome.code, message: outcome.message, attempts: outcome.attempts, elapsedMs: outcome.elapsedMs };
     return { ok: false, exitCode: 1, error: failureError(outcome, { profile, verification, files, ...extra }), result: { profile, verification, files, ...extra } };
   }
-  await rememberSuccess(cmd, creds, outcome);
-  const verified = (await readConfig(cmd.configDir)).profiles[alias] ?? profile;
+  await rememberSuccess(ctx, creds, outcome);
+  const verified = (await readConfig(ctx.configDir)).profiles[alias] ?? profile;
   const { identitySource: _source, rounds: _rounds, ...verification } = outcome.result;
   return {
     result: { profile: verified, verification: { ...verification, alias }, files, ...extra },

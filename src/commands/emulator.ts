@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { CommandHandler } from '../command.js';
 import { DEFAULT_ORG_ID, DEFAULT_USER_ID, loadEmulatorConfig, singleAppConfig, startEmulator, type EmulatorConfig } from '../emulator/index.js';
 import { UsageError } from '../errors.js';
-import { renderEnvelope } from '../run.js';
+import { renderEnvelope } from '../execute.js';
 import { readFileFor } from '../store/key-files.js';
 
 export interface EmulatorOptions {

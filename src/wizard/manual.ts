@@ -44,7 +44,7 @@ type Nav = 'done' | 'show' | 'open' | 'back';
 /**
  * A step the user does in Setup: print the instructions and the URL, open the page, then wait
  * for "done" (or show them again, reopen the page, go back one step). Non-interactive runs print
- * all manual steps once as a checklist instead (see run.ts), so this does nothing there.
+ * all manual steps once as a checklist instead (see wizard.ts), so this does nothing there.
  */
 export async function manualStep(
   ctx: WizardContext,

@@ -4,7 +4,6 @@ import { failureError, rememberSuccess, verifyCredentials, warnAboutSkew } from 
 import { audienceMatrix } from '../salesforce/audience-matrix.js';
 import type { FindingCode } from '../salesforce/codes.js';
 import type { VerificationOutcome } from '../salesforce/verify.js';
-import { normalizeLoginUrl } from '../salesforce/login-url.js';
 import { readConfig, updateConfig } from '../store/config-store.js';
 import { configFile } from '../store/paths.js';
 import { upsertProfile, type ConfigDocument, type Profile } from '../store/profile.js';
@@ -15,11 +14,11 @@ import type { Effect, ManualStepId, WizardContext } from './context.js';
 import { perform, performPending } from './effects.js';
 import { instructionsFor, MANUAL_STEPS, renderChecklist } from './instructions.js';
 import { instructionInput } from './manual.js';
-import { isMissing, missingValuesError, resolve, type ResolveSpec } from './resolve.js';
+import { ANSWER, isMissing, missingValuesError, resolve, type ResolveSpec } from './resolve.js';
 import { parseAppName, parseEmail } from './steps/app.js';
 import { consumerKeySpec } from './steps/consumer-key.js';
 import { renderPlan, renderSummary } from './steps/next-steps.js';
-import { loginUrlSpec, orgKindSpec, usernameSpec } from './steps/org.js';
+import { loginUrlSpec, orgKindSpec, parseLoginUrl, usernameSpec } from './steps/org.js';
 import { runSteps, saveProgress } from './steps-runner.js';
 
 export const INTERACTIVE_WAIT_SECONDS = 600;
@@ -247,7 +246,7 @@ async function reenterAfterFailure(ctx: WizardContext, code: FindingCode): Promi
   const orgKind = ctx.answers.orgKind ?? 'production';
   if (choice === 'clientId') ctx.answers.clientId = await resolve(ctx, { ...consumerKeySpec(ctx), ...fresh, suggested: ctx.answers.clientId });
   if (choice === 'username') ctx.answers.username = await resolve(ctx, { ...usernameSpec(ctx, orgKind), ...fresh, suggested: ctx.answers.username });
-  if (choice === 'loginUrl') ctx.answers.loginUrl = (await resolve(ctx, { ...loginUrlSpec(ctx, orgKind), ...fresh, suggested: normalizeLoginUrl(ctx.answers.loginUrl!) })).url;
+  if (choice === 'loginUrl') ctx.answers.loginUrl = (await resolve(ctx, { ...loginUrlSpec(ctx, orgKind), ...fresh, suggested: parseLoginUrl(ctx.answers.loginUrl!, ANSWER) })).url;
   return true;
 }
 

@@ -1,4 +1,5 @@
 import { validateUsername } from '../../core/credentials.js';
+import type { Sourced } from '../../core/settings.js';
 import { isCliError } from '../../errors.js';
 import { loginUrlConcern, normalizeLoginUrl, type NormalizedLoginUrl } from '../../salesforce/login-url.js';
 import { ORG_KINDS, type OrgKind } from '../../salesforce/types.js';
@@ -14,7 +15,7 @@ export function parseOrgKind(raw: string, source: string): OrgKind {
   return value as OrgKind;
 }
 
-/** normalizeLoginUrl with the input's name in front, so a bad flag says which flag. */
+/** normalizeLoginUrl with the input's name in front, so a bad flag says which flag: the wizard's one place a login URL is normalised. */
 export function parseLoginUrl(raw: string, source: string): NormalizedLoginUrl {
   try {
     return normalizeLoginUrl(raw);
@@ -35,11 +36,12 @@ export function parseUsername(raw: string, source: string): string {
   }
 }
 
-function hintFor(raw: string | undefined): OrgKind | undefined {
-  if (!raw) return undefined;
+function hintFor(given: Sourced<string> | undefined): OrgKind | undefined {
+  if (!given) return undefined;
   try {
-    return normalizeLoginUrl(raw).orgKindHint;
+    return parseLoginUrl(given.value, given.from).orgKindHint;
   } catch {
+    // Reported by the login URL's own spec.
     return undefined;
   }
 }
@@ -48,7 +50,7 @@ type SpecContext = Pick<WizardContext, 'given' | 'stored' | 'storedFrom' | 'prev
 
 export function orgKindSpec(ctx: SpecContext): ResolveSpec<OrgKind> {
   // A login URL given as a flag or environment variable says what kind of org it is (acme--uat.sandbox... is a sandbox).
-  const urlHint = hintFor(ctx.given.loginUrl?.value);
+  const urlHint = hintFor(ctx.given.loginUrl);
   return {
     id: 'orgKind',
     what: 'org kind',
@@ -81,7 +83,7 @@ export function loginUrlSpec(ctx: SpecContext & Pick<WizardContext, 'answers'>, 
     placeholder: '<url>',
     env: 'SFJWT_LOGIN_URL',
     ...given(ctx.given.loginUrl),
-    stored: ctx.stored.loginUrl === undefined ? undefined : normalizeLoginUrl(ctx.stored.loginUrl),
+    stored: ctx.stored.loginUrl === undefined ? undefined : parseLoginUrl(ctx.stored.loginUrl, ctx.storedFrom.loginUrl ?? 'progress'),
     storedFrom: ctx.storedFrom.loginUrl,
     show: (v) => v.url,
     parse: parseLoginUrl,

@@ -9,7 +9,7 @@ import { repairKeyText } from '../../../src/doctor/key-repair.js';
 import { publicKeyFingerprint } from '../../../src/crypto/inspect.js';
 import { parsePrivateKey } from '../../../src/crypto/pem.js';
 import { UsageError } from '../../../src/errors.js';
-import { createContext } from '../../../src/run.js';
+import { createContext } from '../../../src/execute.js';
 import { createTestDeps, runInProcess, type TestDeps } from '../../helpers/deps.js';
 import { scriptedPrompter } from '../../helpers/scripted-prompter.js';
 import { modeOf, withTempDir } from '../../helpers/temp-dir.js';

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { execute } from '../../../src/run.js';
+import { execute } from '../../../src/execute.js';
 import { debugLogDir } from '../../../src/store/debug-log.js';
 import { createTestDeps } from '../../helpers/deps.js';
 import { modeOf, withTempDir } from '../../helpers/temp-dir.js';

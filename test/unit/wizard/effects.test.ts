@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { singleAppConfig, startEmulator, type RunningEmulator } from '../../../src/emulator/index.js';
 import { makeKeyFiles, type KeyFiles } from '../../helpers/fixtures.js';
-import { ENTER } from '../../helpers/scripted-prompter.js';
+import { ENTER, type Answer } from '../../helpers/scripted-prompter.js';
 import { makeTempDir, modeOf } from '../../helpers/temp-dir.js';
 import { listFiles, runInit } from './harness.js';
 
@@ -89,7 +89,7 @@ describe('--dry-run lists the very effects a real run applies', () => {
   it('interactive, a brought key (restricted when agreed) without its certificate, the browser opening: same list', async () => {
     const home = await fs.mkdtemp(path.join(dir, 'home-'));
     const keyPath = await looseKey(home, false);
-    const answers = {
+    const answers: Record<string, Answer> = {
       orgKind: 'production', loginUrl: emulator.url, username: USER, keySource: 'existing', keyFile: keyPath, keyChmod: true,
       app: 'eca', appName: ENTER, contactEmail: ENTER, 'app-done': 'done', 'policies-done': 'done', access: ENTER, 'access-done': 'done',
       'consumer-key-done': 'done', clientId: CLIENT_ID,
