@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { CommandContext } from '../command.js';
-import { chosenAlias, requireProfile } from '../core/select-profile.js';
+import { chosenAlias, explicitAlias, requireProfile } from '../core/select-profile.js';
 import { UsageError } from '../errors.js';
 import { readConfig } from '../store/config-store.js';
 import { backupDir, keyDir } from '../store/paths.js';
@@ -22,8 +22,7 @@ export interface PairLocation {
  */
 export async function locatePair(ctx: CommandContext, flags: { key?: string; cert?: string }): Promise<PairLocation> {
   const config = await readConfig(ctx.configDir);
-  const explicitAlias = ctx.globals.alias ?? ctx.deps.env.SFJWT_ALIAS;
-  const useProfile = explicitAlias !== undefined || (flags.key === undefined && flags.cert === undefined);
+  const useProfile = explicitAlias(ctx) !== undefined || (flags.key === undefined && flags.cert === undefined);
   const profile = useProfile ? requireProfile(config, chosenAlias(ctx, config), ctx.configDir) : undefined;
   const keyPath = flags.key !== undefined ? path.resolve(ctx.deps.cwd, flags.key) : profile?.keyPath;
   const certPath = flags.cert !== undefined ? path.resolve(ctx.deps.cwd, flags.cert) : profile?.certPath;

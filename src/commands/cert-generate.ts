@@ -1,3 +1,4 @@
+import { explicitAlias } from '../core/select-profile.js';
 import path from 'node:path';
 import type { CommandHandler } from '../command.js';
 import { generateKeyPairFiles, type GeneratedPair } from '../certs/generate.js';
@@ -13,8 +14,8 @@ export interface CertGenerateOptions {
 }
 
 export const runCertGenerate: CommandHandler<CertGenerateOptions> = async (options, ctx) => {
-  const alias = ctx.globals.alias ?? ctx.deps.env.SFJWT_ALIAS;
-  const validAlias = alias === undefined ? undefined : validateAlias(alias);
+  const alias = explicitAlias(ctx);
+  const validAlias = alias === undefined ? undefined : validateAlias(alias.value, alias.from);
   const dir = options.outDir
     ? path.resolve(ctx.deps.cwd, options.outDir)
     : validAlias

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import type { CommandContext, CommandHandler } from '../command.js';
 import { describeCertificate } from '../crypto/inspect.js';
-import { chosenAlias, requireProfile } from '../core/select-profile.js';
+import { chosenAlias, explicitAlias, requireProfile } from '../core/select-profile.js';
 import { UsageError } from '../errors.js';
 import { readConfig, updateConfig } from '../store/config-store.js';
 import { keyDir } from '../store/paths.js';
@@ -81,9 +81,8 @@ export const runShow: CommandHandler<Record<string, never>> = async (_options, c
 
 export const runRemove: CommandHandler<{ deleteKeys: boolean }> = async (options, ctx) => {
   const config = await readConfig(ctx.configDir);
-  const alias = ctx.globals.alias ?? ctx.deps.env.SFJWT_ALIAS;
   // Removing is destructive: never fall back to the default profile.
-  if (alias === undefined) throw new UsageError('which profile? `profiles remove` needs an alias', 'pass -a <alias>');
+  if (explicitAlias(ctx) === undefined) throw new UsageError('which profile? `profiles remove` needs an alias', 'pass -a <alias>');
   const profile = requireProfile(config, chosenAlias(ctx, config), ctx.configDir);
   const next = await updateConfig(ctx.configDir, (c) => removeProfile(c, profile.alias));
   const dir = keyDir(ctx.configDir, profile.alias);
@@ -97,7 +96,7 @@ export const runRemove: CommandHandler<{ deleteKeys: boolean }> = async (options
 
 export const runDefault: CommandHandler<Record<string, never>> = async (_options, ctx, args) => {
   const config = await readConfig(ctx.configDir);
-  const alias = args[0] ?? ctx.globals.alias ?? ctx.deps.env.SFJWT_ALIAS;
+  const alias = args[0] ?? explicitAlias(ctx)?.value;
   const profile = requireProfile(config, alias, ctx.configDir);
   await updateConfig(ctx.configDir, (c) => setDefault(c, profile.alias));
   return { result: { default: profile.alias }, human: `Default profile: ${profile.alias}` };

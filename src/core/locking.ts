@@ -3,7 +3,7 @@ import { openConfigDirWarning, readConfig } from '../store/config-store.js';
 import { tightenOwnDir } from '../store/files.js';
 import { withAliasLock } from '../store/lock.js';
 import { keyDir } from '../store/paths.js';
-import { chosenAlias } from './select-profile.js';
+import { chosenAlias, explicitAlias } from './select-profile.js';
 
 /** Warns (once per command) when the config dir sfjwt is about to write to is open to other users. */
 export async function warnIfConfigDirOpen(ctx: CommandContext): Promise<void> {
@@ -19,8 +19,7 @@ export async function warnIfConfigDirOpen(ctx: CommandContext): Promise<void> {
  */
 export function lockingProfile<O>(handler: CommandHandler<O>, explicitOnly = false): CommandHandler<O> {
   return async (options, ctx, args) => {
-    const explicit = ctx.globals.alias ?? ctx.deps.env.SFJWT_ALIAS;
-    if (explicitOnly && explicit === undefined) return handler(options, ctx, args);
+    if (explicitOnly && explicitAlias(ctx) === undefined) return handler(options, ctx, args);
     const alias = chosenAlias(ctx, await readConfig(ctx.configDir));
     if (alias === undefined) return handler(options, ctx, args);
     return withAliasLock(ctx.configDir, alias, async () => {

@@ -4,10 +4,18 @@ import { readConfig } from '../store/config-store.js';
 import { validateAlias } from '../store/paths.js';
 import type { ConfigDocument, Profile } from '../store/profile.js';
 
+/** The alias named by -a, else SFJWT_ALIAS (the one place they are merged), and which one named it. */
+export function explicitAlias(ctx: Pick<CommandContext, 'globals' | 'deps'>): { value: string; from: '--alias' | 'SFJWT_ALIAS' } | undefined {
+  if (ctx.globals.alias !== undefined) return { value: ctx.globals.alias, from: '--alias' };
+  const env = ctx.deps.env.SFJWT_ALIAS;
+  return env === undefined ? undefined : { value: env, from: 'SFJWT_ALIAS' };
+}
+
 /** -a, then SFJWT_ALIAS, then the config's default. */
 export function chosenAlias(ctx: CommandContext, config: ConfigDocument): string | undefined {
-  const alias = ctx.globals.alias ?? ctx.deps.env.SFJWT_ALIAS ?? config.default;
-  return alias === undefined ? undefined : validateAlias(alias, ctx.globals.alias ? '--alias' : 'SFJWT_ALIAS');
+  const named = explicitAlias(ctx);
+  if (named) return validateAlias(named.value, named.from);
+  return config.default === undefined ? undefined : validateAlias(config.default, 'SFJWT_ALIAS');
 }
 
 export function requireProfile(config: ConfigDocument, alias: string | undefined, configDir: string): Profile {

@@ -5,7 +5,7 @@ import type { AppKind, OrgKind } from '../salesforce/types.js';
 import { userPath } from '../store/paths.js';
 import type { ConfigDocument, Profile } from '../store/profile.js';
 import type { CommandContext } from '../command.js';
-import { chosenAlias, requireProfile } from './select-profile.js';
+import { chosenAlias, explicitAlias, requireProfile } from './select-profile.js';
 
 /**
  * The one place a setting is taken from a flag, the environment, the profile or a default
@@ -98,7 +98,7 @@ export function flagSetting(value: string | undefined, name: string): Sourced<st
 /** The profile a command runs against: an explicitly named one must exist; the default one is only a fallback. */
 export function selectProfile(ctx: CommandContext, config: ConfigDocument): Profile | undefined {
   const alias = chosenAlias(ctx, config);
-  if (ctx.globals.alias !== undefined || ctx.deps.env.SFJWT_ALIAS !== undefined) return requireProfile(config, alias, ctx.configDir);
+  if (explicitAlias(ctx)) return requireProfile(config, alias, ctx.configDir);
   return alias !== undefined ? config.profiles[alias] : undefined;
 }
 

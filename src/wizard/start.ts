@@ -1,3 +1,4 @@
+import { explicitAlias } from '../core/select-profile.js';
 import type { CommandContext } from '../command.js';
 import { resolveSettings } from '../core/settings.js';
 import { readConfig } from '../store/config-store.js';
@@ -10,8 +11,8 @@ import { ANSWER, badValue, validatorFor } from './resolve.js';
 
 /** -a, SFJWT_ALIAS, then `default` (--yes / non-interactive) or a prompt. Path characters are refused. */
 export async function resolveAlias(ctx: CommandContext): Promise<string> {
-  const given = ctx.globals.alias ?? ctx.deps.env.SFJWT_ALIAS;
-  if (given !== undefined) return validateAlias(given, ctx.globals.alias !== undefined ? '--alias' : 'SFJWT_ALIAS');
+  const named = explicitAlias(ctx);
+  if (named) return validateAlias(named.value, named.from);
   if (!ctx.interactive || ctx.globals.yes) return 'default';
   const answer = await ctx.deps.prompter.input({
     id: 'alias',
