@@ -99,6 +99,12 @@ export interface WizardContext extends CommandContext {
   lastOpened?: string;
 }
 
+/** What a step of questions uses: the values given, stored and answered, and a prompter (create-astro's steps take a Pick like this). */
+export type AnswerContext = Pick<WizardContext, 'options' | 'given' | 'stored' | 'storedFrom' | 'previous' | 'answers' | 'alias' | 'yes' | 'interactive' | 'deps' | 'ui' | 'warn'>;
+
+/** What a step done in Setup uses: its instructions, the browser, the plan. */
+export type ManualContext = Pick<WizardContext, 'interactive' | 'dryRun' | 'done' | 'wouldOpen' | 'lastOpened' | 'plan' | 'answers' | 'alias' | 'deps' | 'ui'>;
+
 export type StepOutcome = 'next' | 'back';
 
 /** 'next' with the effects the step wants applied before the next step (or, not interactive, at the end). */

@@ -1,4 +1,4 @@
-import type { Effect, StepOutcome, WizardContext } from './context.js';
+import type { Effect, ManualContext, StepOutcome, WizardContext } from './context.js';
 import { perform } from './effects.js';
 import { renderInstructions, type InstructionInput, type ManualInstructions } from './instructions.js';
 
@@ -18,7 +18,7 @@ export function openPageEffect(ctx: Pick<WizardContext, 'deps' | 'ui'>, url: str
 }
 
 /** Opens a step's Setup page (interactive, not --no-open), once for consecutive steps on one page unless asked `again`. */
-async function openPage(ctx: WizardContext, ins: ManualInstructions, again = false): Promise<void> {
+async function openPage(ctx: ManualContext, ins: ManualInstructions, again = false): Promise<void> {
   if (!ins.url || !ctx.wouldOpen) return;
   // Consecutive steps on the same page: the tab is already open (the user can ask to reopen it).
   if (!again && ctx.lastOpened === ins.url) return;
@@ -47,7 +47,7 @@ type Nav = 'done' | 'show' | 'open' | 'back';
  * all manual steps once as a checklist instead (see wizard.ts), so this does nothing there.
  */
 export async function manualStep(
-  ctx: WizardContext,
+  ctx: ManualContext,
   ins: ManualInstructions,
   options: { canGoBack: boolean; doneLabel?: string } = { canGoBack: true },
 ): Promise<StepOutcome> {

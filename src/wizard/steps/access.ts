@@ -1,5 +1,5 @@
 import { flagSetting } from '../../core/settings.js';
-import type { Step } from '../context.js';
+import type { AnswerContext, ManualContext, Step } from '../context.js';
 import { instructionsFor } from '../instructions.js';
 import { instructionInput, manualStep } from '../manual.js';
 import { badValue, given, resolve } from '../resolve.js';
@@ -14,7 +14,7 @@ export function parseAccessName(raw: string, source: string): string {
 export const accessStep: Step = {
   id: 'access',
   title: 'Access',
-  async run(ctx) {
+  async run(ctx: AnswerContext & ManualContext) {
     const access = await resolve(ctx, {
       id: 'access',
       what: 'profile or permission set',

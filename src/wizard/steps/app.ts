@@ -1,6 +1,6 @@
 import { flagSetting } from '../../core/settings.js';
 import { APP_KINDS, type AppKind } from '../../salesforce/types.js';
-import type { Step } from '../context.js';
+import type { AnswerContext, ManualContext, Step } from '../context.js';
 import { APP_KIND_CHOICES, instructionsFor } from '../instructions.js';
 import { defaultAppName, instructionInput, manualStep } from '../manual.js';
 import { badValue, given, resolve } from '../resolve.js';
@@ -27,7 +27,7 @@ export function parseEmail(raw: string, source: string): string {
 export const appStep: Step = {
   id: 'app',
   title: 'Create the app',
-  async run(ctx) {
+  async run(ctx: AnswerContext & ManualContext) {
     const { options } = ctx;
     const prompter = ctx.deps.prompter;
     const appKind = await resolve<AppKind>(ctx, {

@@ -1,5 +1,5 @@
 import { CONSUMER_KEY_ADVICE, judgeConsumerKey } from '../../salesforce/consumer-key.js';
-import type { Step, WizardContext } from '../context.js';
+import type { AnswerContext, ManualContext, Step } from '../context.js';
 import { instructionsFor } from '../instructions.js';
 import { instructionInput, manualStep } from '../manual.js';
 import { badValue, given, resolve, type ResolveSpec } from '../resolve.js';
@@ -19,7 +19,7 @@ function consumerKeyDoubt(value: string): string | undefined {
   return judged.verdict === 'doubtful' ? judged.problem : undefined;
 }
 
-export function consumerKeySpec(ctx: Pick<WizardContext, 'given' | 'stored' | 'storedFrom' | 'previous' | 'deps'>): ResolveSpec<string> {
+export function consumerKeySpec(ctx: Pick<AnswerContext, 'given' | 'stored' | 'storedFrom' | 'previous' | 'deps'>): ResolveSpec<string> {
   return {
     id: 'clientId',
     what: 'consumer key',
@@ -41,7 +41,7 @@ export function consumerKeySpec(ctx: Pick<WizardContext, 'given' | 'stored' | 's
 export const consumerKeyStep: Step = {
   id: 'consumer-key',
   title: 'Consumer key',
-  async run(ctx) {
+  async run(ctx: AnswerContext & ManualContext) {
     const known = ctx.given.clientId?.value ?? ctx.stored.clientId;
     if (!known) {
       const nav = await manualStep(ctx, instructionsFor('consumer-key', instructionInput(ctx)), {

@@ -3,7 +3,7 @@ import type { Sourced } from '../../core/settings.js';
 import { isCliError } from '../../errors.js';
 import { loginUrlConcern, normalizeLoginUrl, type NormalizedLoginUrl } from '../../salesforce/login-url.js';
 import { ORG_KINDS, type OrgKind } from '../../salesforce/types.js';
-import type { Step, WizardContext } from '../context.js';
+import type { AnswerContext, Step, WizardContext } from '../context.js';
 import { loginUrlHelp, ORG_KIND_CHOICES, sandboxUsernameWarning, usernameHelp } from '../instructions.js';
 import { ANSWER, badValue, given, resolve, type ResolveSpec } from '../resolve.js';
 
@@ -132,7 +132,7 @@ export function usernameSpec(ctx: SpecContext, orgKind: OrgKind, sandboxName?: s
 export const orgStep: Step = {
   id: 'org',
   title: 'Org',
-  async run(ctx: WizardContext) {
+  async run(ctx: AnswerContext) {
     const { ui } = ctx;
     if (ctx.interactive) {
       ui.info('');

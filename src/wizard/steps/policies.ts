@@ -1,4 +1,4 @@
-import type { Step } from '../context.js';
+import type { ManualContext, Step } from '../context.js';
 import { instructionsFor } from '../instructions.js';
 import { instructionInput, manualStep } from '../manual.js';
 
@@ -6,5 +6,5 @@ import { instructionInput, manualStep } from '../manual.js';
 export const policiesStep: Step = {
   id: 'policies',
   title: 'Policies',
-  run: (ctx) => manualStep(ctx, instructionsFor('policies', instructionInput(ctx))),
+  run: (ctx: ManualContext) => manualStep(ctx, instructionsFor('policies', instructionInput(ctx))),
 };
