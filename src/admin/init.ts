@@ -10,17 +10,19 @@ import type { CommandContext, CommandOutcome } from '../command.js';
 import { generateKeyPairFiles } from '../certs/generate.js';
 import { profileCredentials, validateClientId, validateUsername } from '../core/credentials.js';
 import { orgKindOf, resolveSettings } from '../core/settings.js';
-import { failureError, rememberSuccess, verifyCredentials, warnAboutSkew } from '../core/verification.js';
+import { perform, type Effect } from '../core/effects.js';
+import { failureError, INTERACTIVE_WAIT_SECONDS, rememberSuccess, verifyCredentials, warnAboutSkew } from '../core/verification.js';
 import type { RsaKeySize } from '../crypto/keys.js';
 import { fingerprintSha256 } from '../crypto/inspect.js';
 import { UsageError } from '../errors.js';
 import { normalizeLoginUrl } from '../salesforce/login-url.js';
+import type { VerificationOutcome } from '../salesforce/verify.js';
 import { readConfig, updateConfig } from '../store/config-store.js';
 import { readFileFor } from '../store/key-files.js';
 import { backupDir, configFile, keyDir, keyPaths } from '../store/paths.js';
 import { upsertProfile, type Profile } from '../store/profile.js';
 import type { InitOptions } from '../wizard/context.js';
-import { assignPermissionSet, deployZip, permissionSetId, preflightApiVersion, preflightUser } from './deploy.js';
+import { assignPermissionSet, deployZip, type DeployOutcome, permissionSetId, preflightApiVersion, preflightUser } from './deploy.js';
 import { apiName, chooseConsumerKey, ecaPackage, parseApiName, permissionSetName } from './metadata.js';
 import { openAdminSession, type AdminSession, type CommandRunner } from './session.js';
 
@@ -28,8 +30,6 @@ export interface AdminInitOptions extends InitOptions {
   admin?: boolean;
   adminOrg?: string;
 }
-
-const INTERACTIVE_WAIT_SECONDS = 600;
 
 interface Plan {
   alias: string;
@@ -103,118 +103,125 @@ export async function runAdminInit(ctx: CommandContext, options: AdminInitOption
     consumerKey: plan.consumerKey,
     permissionSet: plan.permissionSet,
   });
+  const api = `${session.instanceUrl}/services/data`;
+
+  // What each effect learns, for the next ones and the result.
+  let version = '';
+  let userId = '';
+  let fingerprint = '';
+  let deployment: DeployOutcome | undefined;
+  let profile: Profile | undefined;
+  let saved = config;
+  let outcome: VerificationOutcome | undefined;
+
+  const checkOrg: Effect = {
+    describe: [`GET ${api}/ (API version)`, `GET ${api}/vXX.X/query (User where Username = ${plan.username})`],
+    async apply() {
+      ui.step(`Admin session: ${session.instanceUrl} (${session.source})`);
+      version = await preflightApiVersion(session);
+      userId = (await preflightUser(session, version, plan.username)).Id;
+      ui.success(`Org checked: API ${version}, user ${plan.username} is active`);
+    },
+  };
+  const makeKeys: Effect = {
+    describe: [`write ${plan.keyPath} (0600) and ${plan.certPath}`],
+    async apply() {
+      const now = deps.now();
+      const spinner = ui.spinner('Generating a key and a self-signed certificate');
+      try {
+        await generateKeyPairFiles({
+          dir: path.dirname(plan.keyPath),
+          keySize: Number(options.keySize ?? '2048') as RsaKeySize,
+          days: options.days ?? 730,
+          commonName: alias,
+          force: false,
+          backupDir: backupDir(ctx.configDir, alias, now),
+          now,
+          random: deps.random,
+          signal: deps.signal,
+        });
+      } finally {
+        spinner.stop();
+      }
+      ui.success(`Key ${plan.keyPath} (0600) and certificate ${plan.certPath}`);
+    },
+  };
+  const deploy: Effect = {
+    describe: [`POST ${api}/vXX.X/metadata/deployRequest (the zip below, with the certificate ${plan.certPath}), then poll its status`],
+    async apply() {
+      const certificatePem = await readFileFor('certificate', plan.certPath);
+      fingerprint = fingerprintSha256(certificatePem);
+      // An app holds one certificate: replacing it breaks every other client signing with the old key.
+      const deployedFingerprint = existing?.managedBy === 'admin' && existing.appName === plan.appName ? existing.appCertificateSha256 : undefined;
+      if (typeof deployedFingerprint === 'string' && deployedFingerprint !== fingerprint && !options.force) {
+        throw new UsageError(
+          `the app ${plan.appName} holds another certificate (SHA-256 ${deployedFingerprint}); replacing it stops every client still signing with the old key`,
+          'rerun with --force to replace it',
+        );
+      }
+      const pkg = ecaPackage(describeInput(certificatePem), deps.now());
+      const spinner = ui.spinner(`Deploying the External Client App ${plan.appName} and the permission set ${plan.permissionSet}`);
+      try {
+        deployment = await deployZip(session, version, pkg.zip, pkg.components.map(({ type, fullName }) => ({ type, fullName })), {
+          sleep: deps.sleep,
+          signal: deps.signal,
+          onStatus: (status) => spinner.update(`Deploying the External Client App ${plan.appName}: ${status}`),
+        });
+      } finally {
+        spinner.stop();
+      }
+      ui.success(`Deployed ${plan.appName} (deploy ${deployment.id}: ${deployment.status})`);
+    },
+  };
+  const assign: Effect = {
+    describe: [`GET ${api}/vXX.X/query (PermissionSet ${plan.permissionSet})`, `POST ${api}/vXX.X/sobjects/PermissionSetAssignment (${plan.permissionSet} → ${plan.username})`],
+    async apply() {
+      const setId = await permissionSetId(session, version, plan.permissionSet);
+      const created = await assignPermissionSet(session, version, userId, setId);
+      ui.success(`Permission set ${plan.permissionSet} ${created ? 'assigned to' : 'already assigned to'} ${plan.username}`);
+    },
+  };
+  const save: Effect = {
+    describe: [`save profile "${alias}" in ${configFile(ctx.configDir)} (appKind eca, managedBy admin, app ${plan.appName})`],
+    async apply() {
+      profile = adminProfile(plan, existing, fingerprint, deps.now());
+      const next = profile;
+      saved = await updateConfig(ctx.configDir, (current) => upsertProfile(current, next));
+      ui.success(`Saved profile "${alias}" in ${configFile(ctx.configDir)}`);
+    },
+  };
+  const verify: Effect = {
+    describe: [`verify: token exchange at ${plan.loginUrl} as ${plan.username}${waitSeconds > 0 ? `, retrying propagation errors for up to ${waitSeconds} s` : ''}`],
+    async apply() {
+      const creds = profileCredentials(profile!, saved, (options.timeout ?? 30) * 1000, ctx.deps.cwd);
+      outcome = await verifyCredentials(ctx, creds, { waitSeconds });
+      warnAboutSkew(ctx, outcome.ok ? outcome.result.clockSkewSeconds : outcome.clockSkewSeconds);
+      if (outcome.ok) await rememberSuccess(ctx, creds, outcome);
+    },
+  };
+
+  const calls: string[] = [];
+  const effects = [checkOrg, ...(plan.generateKeys ? [makeKeys] : []), deploy, assign, save, ...(options.verify ? [verify] : [])];
+  await perform({ dryRun: options.dryRun, plan: calls, narrate: (call, done) => done && ui.debug(`  done ${call}`) }, effects);
 
   if (options.dryRun) {
-    const pkg = ecaPackage(describeInput(`(the certificate in ${plan.certPath})`), deps.now());
-    const calls = [
-      `GET ${session.instanceUrl}/services/data/ (API version)`,
-      `GET ${session.instanceUrl}/services/data/vXX.X/query (User where Username = ${plan.username})`,
-      ...(plan.generateKeys ? [`write ${plan.keyPath} (0600) and ${plan.certPath}`] : [`keep ${plan.keyPath} and ${plan.certPath}`]),
-      `POST ${session.instanceUrl}/services/data/vXX.X/metadata/deployRequest (the zip below), then poll its status`,
-      `GET ${session.instanceUrl}/services/data/vXX.X/query (PermissionSet ${plan.permissionSet})`,
-      `POST ${session.instanceUrl}/services/data/vXX.X/sobjects/PermissionSetAssignment (${plan.permissionSet} → ${plan.username})`,
-      `save profile "${alias}" in ${configFile(ctx.configDir)} (appKind eca, managedBy admin, app ${plan.appName})`,
-      ...(options.verify ? [`verify: token exchange at ${plan.loginUrl} as ${plan.username}${waitSeconds > 0 ? `, retrying propagation errors for up to ${waitSeconds} s` : ''}`] : []),
-    ];
-    const files = pkg.files.map((f) => f.path);
+    const files = ecaPackage(describeInput(`(the certificate in ${plan.certPath})`), deps.now()).files.map((f) => f.path);
     return {
       result: { dryRun: true, session: session.toJSON(), appName: plan.appName, consumerKey: plan.consumerKey, permissionSet: { name: plan.permissionSet }, files, calls },
       human: ['Would send (nothing was sent or written):', ...calls.map((c) => `  ${c}`), 'Zip files:', ...files.map((f) => `  ${f}`)].join('\n'),
     };
   }
 
-  ui.step(`Admin session: ${session.instanceUrl} (${session.source})`);
-  const version = await preflightApiVersion(session);
-  const user = await preflightUser(session, version, plan.username);
-  ui.success(`Org checked: API ${version}, user ${plan.username} is active`);
-
-  if (plan.generateKeys) {
-    const now = deps.now();
-    const spinner = ui.spinner('Generating a key and a self-signed certificate');
-    try {
-      await generateKeyPairFiles({
-        dir: path.dirname(plan.keyPath),
-        keySize: Number(options.keySize ?? '2048') as RsaKeySize,
-        days: options.days ?? 730,
-        commonName: alias,
-        force: false,
-        backupDir: backupDir(ctx.configDir, alias, now),
-        now,
-        random: deps.random,
-        signal: deps.signal,
-      });
-    } finally {
-      spinner.stop();
-    }
-    ui.success(`Key ${plan.keyPath} (0600) and certificate ${plan.certPath}`);
-  }
-  const certificatePem = await readFileFor('certificate', plan.certPath);
-  const fingerprint = fingerprintSha256(certificatePem);
-  // An app holds one certificate: replacing it breaks every other client signing with the old key.
-  const deployedFingerprint = existing?.managedBy === 'admin' && existing.appName === plan.appName ? existing.appCertificateSha256 : undefined;
-  if (typeof deployedFingerprint === 'string' && deployedFingerprint !== fingerprint && !options.force) {
-    throw new UsageError(
-      `the app ${plan.appName} holds another certificate (SHA-256 ${deployedFingerprint}); replacing it stops every client still signing with the old key`,
-      'rerun with --force to replace it',
-    );
-  }
-
-  const pkg = ecaPackage(describeInput(certificatePem), deps.now());
-  const spinner = ui.spinner(`Deploying the External Client App ${plan.appName} and the permission set ${plan.permissionSet}`);
-  let deployment;
-  try {
-    deployment = await deployZip(session, version, pkg.zip, pkg.components.map(({ type, fullName }) => ({ type, fullName })), {
-      sleep: deps.sleep,
-      signal: deps.signal,
-      onStatus: (status) => spinner.update(`Deploying the External Client App ${plan.appName}: ${status}`),
-    });
-  } finally {
-    spinner.stop();
-  }
-  ui.success(`Deployed ${plan.appName} (deploy ${deployment.id}: ${deployment.status})`);
-  const setId = await permissionSetId(session, version, plan.permissionSet);
-  const created = await assignPermissionSet(session, version, user.Id, setId);
-  ui.success(`Permission set ${plan.permissionSet} ${created ? 'assigned to' : 'already assigned to'} ${plan.username}`);
-
-  const previous = existing && existing.clientId === plan.consumerKey && existing.keyPath === plan.keyPath && existing.loginUrl === plan.loginUrl && existing.username === plan.username ? existing : undefined;
-  const profile: Profile = {
-    ...(previous ?? {}),
-    alias,
-    loginUrl: plan.loginUrl,
-    username: plan.username,
-    clientId: plan.consumerKey,
-    keyPath: plan.keyPath,
-    certPath: plan.certPath,
-    orgKind: plan.orgKind,
-    appKind: 'eca',
-    createdAt: existing?.createdAt ?? deps.now().toISOString(),
-    managedBy: 'admin',
-    appName: plan.appName,
-    contactEmail: plan.contactEmail,
-    appCertificateSha256: fingerprint,
-  };
-  if (!previous) {
-    delete profile.audience;
-    delete profile.lastVerified;
-  }
-  const saved = await updateConfig(ctx.configDir, (current) => upsertProfile(current, profile));
-  ui.success(`Saved profile "${alias}" in ${configFile(ctx.configDir)}`);
-
   const extra = {
-    deployment: { id: deployment.id, status: deployment.status, components: deployment.components },
+    deployment: { id: deployment!.id, status: deployment!.status, components: deployment!.components },
     permissionSet: { name: plan.permissionSet, assigned: true as const },
   };
   const files = { keyPath: plan.keyPath, certPath: plan.certPath };
-  if (!options.verify) return { result: { profile, verification: null, files, ...extra } };
-
-  const creds = profileCredentials(profile, saved, (options.timeout ?? 30) * 1000, ctx.deps.cwd);
-  const outcome = await verifyCredentials(ctx, creds, { waitSeconds });
-  warnAboutSkew(ctx, outcome.ok ? outcome.result.clockSkewSeconds : outcome.clockSkewSeconds);
+  if (!outcome) return { result: { profile, verification: null, files, ...extra } };
   if (!outcome.ok) {
     const verification = { ok: false, code: outcome.code, message: outcome.message, attempts: outcome.attempts, elapsedMs: outcome.elapsedMs };
     return { ok: false, exitCode: 1, error: failureError(outcome, { profile, verification, files, ...extra }), result: { profile, verification, files, ...extra } };
   }
-  await rememberSuccess(ctx, creds, outcome);
   const verified = (await readConfig(ctx.configDir)).profiles[alias] ?? profile;
   const { identitySource: _source, rounds: _rounds, ...verification } = outcome.result;
   return {
@@ -224,4 +231,30 @@ export async function runAdminInit(ctx: CommandContext, options: AdminInitOption
       `Next: \`sfjwt verify -a ${alias}\`, \`sfjwt export -a ${alias} --format env\`.`,
     ].join('\n'),
   };
+}
+
+/** The profile of an app this run deployed; the working pair is kept only for the same org, user, app and key. */
+function adminProfile(plan: Plan, existing: Profile | undefined, fingerprint: string, now: Date): Profile {
+  const previous = existing && existing.clientId === plan.consumerKey && existing.keyPath === plan.keyPath && existing.loginUrl === plan.loginUrl && existing.username === plan.username ? existing : undefined;
+  const profile: Profile = {
+    ...(previous ?? {}),
+    alias: plan.alias,
+    loginUrl: plan.loginUrl,
+    username: plan.username,
+    clientId: plan.consumerKey,
+    keyPath: plan.keyPath,
+    certPath: plan.certPath,
+    orgKind: plan.orgKind,
+    appKind: 'eca',
+    createdAt: existing?.createdAt ?? now.toISOString(),
+    managedBy: 'admin',
+    appName: plan.appName,
+    contactEmail: plan.contactEmail,
+    appCertificateSha256: fingerprint,
+  };
+  if (!previous) {
+    delete profile.audience;
+    delete profile.lastVerified;
+  }
+  return profile;
 }

@@ -18,6 +18,9 @@ export interface VerifyOptions {
   checkApi?: boolean;
 }
 
+/** How long an interactive init waits for a new app or certificate to reach Salesforce's login servers. */
+export const INTERACTIVE_WAIT_SECONDS = 600;
+
 /**
  * The verification exchange (audience matrix, identity, optionally the API) with the propagation
  * wait: retryable failures are retried up to `waitSeconds`, and on a terminal the wait between

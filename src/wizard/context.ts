@@ -1,4 +1,5 @@
 import type { CommandContext } from '../command.js';
+import type { Effect as CoreEffect } from '../core/effects.js';
 import type { Settings } from '../core/settings.js';
 import type { AppKind, OrgKind } from '../salesforce/types.js';
 
@@ -56,10 +57,7 @@ export interface PlanItem {
  * A side effect a step decided on, as data: what it does (the --dry-run plan lines) and doing it.
  * Steps never apply one themselves; the runner does (effects.ts), so the plan and the run agree.
  */
-export interface Effect {
-  describe: readonly PlanItem[];
-  apply(): Promise<void>;
-}
+export type Effect = CoreEffect<PlanItem>;
 
 /** The command context plus what the wizard's steps share (one context, one name: `ctx`). */
 export interface WizardContext extends CommandContext {

@@ -1,6 +1,6 @@
 import type { CommandOutcome } from '../command.js';
 import { profileCredentials } from '../core/credentials.js';
-import { failureError, rememberSuccess, verifyCredentials, warnAboutSkew } from '../core/verification.js';
+import { failureError, INTERACTIVE_WAIT_SECONDS, rememberSuccess, verifyCredentials, warnAboutSkew } from '../core/verification.js';
 import { audienceMatrix } from '../salesforce/audience-matrix.js';
 import type { FindingCode } from '../salesforce/codes.js';
 import type { VerificationOutcome } from '../salesforce/verify.js';
@@ -20,8 +20,6 @@ import { consumerKeySpec } from './steps/consumer-key.js';
 import { renderPlan, renderSummary } from './steps/next-steps.js';
 import { loginUrlSpec, orgKindSpec, parseLoginUrl, usernameSpec } from './steps/org.js';
 import { runSteps, saveProgress } from './steps-runner.js';
-
-export const INTERACTIVE_WAIT_SECONDS = 600;
 
 function setupUrls(ctx: Pick<WizardContext, 'answers' | 'alias'>): Partial<Record<ManualStepId, string>> {
   const input = instructionInput(ctx);

@@ -133,6 +133,20 @@ describe('init --admin against the emulator over real HTTP (zero clicks)', () =>
     expect(out.stdout).not.toContain(ADMIN_TOKEN);
   });
 
+  it('--dry-run lists the very calls and writes a real run then makes, in order (its --verbose "done" lines)', async () => {
+    const emu = await start();
+    const h = await home();
+    const dry = await cli([...initArgs(), '--dry-run'], h, adminEnv(emu));
+    expect(dry.code).toBe(0);
+    const calls: string[] = dry.json().result.calls;
+    const real = await cli(initArgs().filter((a) => a !== '--json').concat('--verbose'), h, adminEnv(emu));
+    expect(real.code, real.stderr).toBe(0);
+    const done = [...real.stderr.matchAll(/^ {2}done (.*)$/gm)].map((m) => m[1]);
+    expect(done).toEqual(calls);
+    expect(calls.map((c) => c.split(' ')[0])).toEqual(['GET', 'GET', 'write', 'POST', 'GET', 'POST', 'save', 'verify:']);
+    expect(real.stderr).not.toContain(ADMIN_TOKEN);
+  });
+
   it('--admin-org reads the Salesforce CLI login (sf org display + org auth show-access-token)', async () => {
     const emu = await start();
     const bin = await adminOrg.home('bin-');
