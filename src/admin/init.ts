@@ -19,7 +19,7 @@ import { normalizeLoginUrl } from '../salesforce/login-url.js';
 import type { VerificationOutcome } from '../salesforce/verify.js';
 import { readConfig, updateConfig } from '../store/config-store.js';
 import { readFileFor } from '../store/key-files.js';
-import { backupDir, configFile, keyDir, keyPaths } from '../store/paths.js';
+import { backupDir, configFile, keyDir, keyPaths, userPath } from '../store/paths.js';
 import { upsertProfile, type Profile } from '../store/profile.js';
 import type { InitOptions } from '../wizard/context.js';
 import { assignPermissionSet, deployZip, type DeployOutcome, permissionSetId, preflightApiVersion, preflightUser } from './deploy.js';
@@ -63,7 +63,7 @@ function planFor(ctx: CommandContext, options: AdminInitOptions, alias: string, 
   const consumerKey = options.clientId !== undefined ? validateClientId(options.clientId, '--client-id') : (reuseKey ?? chooseConsumerKey(ctx.deps.random));
   const files = existing && existsSync(existing.keyPath) && existing.certPath && existsSync(existing.certPath)
     ? { keyPath: existing.keyPath, certPath: existing.certPath }
-    : keyPaths(options.outDir ? path.resolve(ctx.deps.cwd, options.outDir) : keyDir(ctx.configDir, alias));
+    : keyPaths(options.outDir ? userPath(options.outDir, ctx.deps) : keyDir(ctx.configDir, alias));
   // An existing pair is kept; --force here means "replace the app's certificate", not the key files.
   const generateKeys = !(existsSync(files.keyPath) && existsSync(files.certPath));
   return {

@@ -5,6 +5,7 @@ import { UsageError } from '../errors.js';
 import { readConfig } from '../store/config-store.js';
 import { backupDir, keyDir } from '../store/paths.js';
 import type { ConfigDocument, Profile } from '../store/profile.js';
+import { userPath } from '../store/paths.js';
 
 export interface PairLocation {
   config: ConfigDocument;
@@ -24,8 +25,8 @@ export async function locatePair(ctx: CommandContext, flags: { key?: string; cer
   const config = await readConfig(ctx.configDir);
   const useProfile = explicitAlias(ctx) !== undefined || (flags.key === undefined && flags.cert === undefined);
   const profile = useProfile ? requireProfile(config, chosenAlias(ctx, config), ctx.configDir) : undefined;
-  const keyPath = flags.key !== undefined ? path.resolve(ctx.deps.cwd, flags.key) : profile?.keyPath;
-  const certPath = flags.cert !== undefined ? path.resolve(ctx.deps.cwd, flags.cert) : profile?.certPath;
+  const keyPath = flags.key !== undefined ? userPath(flags.key, ctx.deps) : profile?.keyPath;
+  const certPath = flags.cert !== undefined ? userPath(flags.cert, ctx.deps) : profile?.certPath;
   const anchor = certPath ?? keyPath;
   if (!profile && anchor === undefined) throw new UsageError('no key or certificate to work on', 'pass -a <alias>, or --key/--cert files');
   return {

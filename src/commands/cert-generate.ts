@@ -4,6 +4,7 @@ import type { CommandHandler } from '../command.js';
 import { generateKeyPairFiles, type GeneratedPair } from '../certs/generate.js';
 import type { RsaKeySize } from '../crypto/keys.js';
 import { backupDir, keyDir, validateAlias } from '../store/paths.js';
+import { userPath } from '../store/paths.js';
 
 export interface CertGenerateOptions {
   outDir?: string;
@@ -17,7 +18,7 @@ export const runCertGenerate: CommandHandler<CertGenerateOptions> = async (optio
   const alias = explicitAlias(ctx);
   const validAlias = alias === undefined ? undefined : validateAlias(alias.value, alias.from);
   const dir = options.outDir
-    ? path.resolve(ctx.deps.cwd, options.outDir)
+    ? userPath(options.outDir, ctx.deps)
     : validAlias
       ? keyDir(ctx.configDir, validAlias)
       : ctx.deps.cwd;

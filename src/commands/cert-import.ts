@@ -11,6 +11,7 @@ import { readConfig, updateConfig } from '../store/config-store.js';
 import { ensureDir, exists, writeFileAtomic, PRIVATE_FILE_MODE, PUBLIC_FILE_MODE } from '../store/files.js';
 import { checkWriteTargets } from '../store/key-files.js';
 import { backupDir, keyDir, keyPaths } from '../store/paths.js';
+import { userPath } from '../store/paths.js';
 
 export interface CertImportOptions {
   key?: string;
@@ -26,11 +27,11 @@ export interface CertImportOptions {
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Flags → what to read. The passphrase only ever comes from the environment, never argv. */
-function importSource(options: CertImportOptions, env: Readonly<Record<string, string | undefined>>, cwd: string): ImportSource {
+function importSource(options: CertImportOptions, env: Readonly<Record<string, string | undefined>>, where: { cwd: string; homedir?: string }): ImportSource {
   const given = (['key', 'p12', 'jks'] as const).filter((flag) => options[flag] !== undefined);
   if (given.length === 0) throw new UsageError('nothing to import', 'pass --key <pem> [--cert <pem>], --p12 <file> or --jks <file>');
   if (given.length > 1) throw new UsageError(`pass only one of --key, --p12 and --jks (got ${given.map((f) => `--${f}`).join(' and ')})`, 'import one key at a time');
-  const resolve = (file: string) => path.resolve(cwd, file);
+  const resolve = (file: string) => userPath(file, where);
   if (options.key !== undefined) {
     if (options.passphraseEnv !== undefined) {
       throw new UsageError('--passphrase-env is for --p12 and --jks; a PEM key must be unencrypted', 'decrypt it first: `openssl pkey -in <key> -out <key>.pem`, then import <key>.pem');
@@ -59,7 +60,7 @@ function importSource(options: CertImportOptions, env: Readonly<Record<string, s
 }
 
 export const runCertImport: CommandHandler<CertImportOptions> = async (options, ctx) => {
-  const source = importSource(options, ctx.deps.env, ctx.deps.cwd);
+  const source = importSource(options, ctx.deps.env, ctx.deps);
   const config = await readConfig(ctx.configDir);
   const alias = chosenAlias(ctx, config);
   if (alias === undefined) throw new UsageError('no profile to import into', 'pass -a <alias> (the key goes to <config dir>/keys/<alias>/)');

@@ -7,6 +7,7 @@ import { readTemplates } from '../export/templates.js';
 import type { ExportValues } from '../export/values.js';
 import { singleFileTarget, writeFiles, type WrittenFile } from '../export/write.js';
 import { tokenUrl } from '../salesforce/audience-matrix.js';
+import { userPath } from '../store/paths.js';
 
 export interface ExportOptions {
   format: string;
@@ -93,10 +94,10 @@ export const runExport: CommandHandler<ExportOptions> = async (options, ctx) => 
   let outDir: string | undefined;
   let targets: { file: string; rendered: RenderedFile }[];
   if (spec.kind === 'dir') {
-    outDir = path.resolve(ctx.deps.cwd, options.out);
+    outDir = userPath(options.out, ctx.deps);
     targets = files.map((rendered) => ({ file: path.join(outDir!, ...rendered.path.split('/')), rendered }));
   } else {
-    const file = await singleFileTarget(options.out, ctx.deps.cwd, spec.fileName);
+    const file = await singleFileTarget(options.out, ctx.deps, spec.fileName);
     if (spec.id === 'python' && path.basename(file).toLowerCase() === 'jwt.py') {
       throw new UsageError('a script named jwt.py hides the PyJWT package it imports ("module \'jwt\' has no attribute \'encode\'")', `pass --out with another name, e.g. ${spec.fileName}`);
     }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { CliError } from '../errors.js';
 import { ensureDir, writeFileAtomic } from '../store/files.js';
 import type { RenderedFile } from './formats.js';
+import { userPath } from '../store/paths.js';
 
 export interface WrittenFile {
   path: string;
@@ -19,8 +20,8 @@ async function kindOf(file: string): Promise<'file' | 'dir' | 'none'> {
 }
 
 /** Where one file goes: --out itself, or the format's file name inside --out when that is a directory. */
-export async function singleFileTarget(out: string, cwd: string, fileName: string): Promise<string> {
-  const resolved = path.resolve(cwd, out);
+export async function singleFileTarget(out: string, where: { cwd: string; homedir?: string }, fileName: string): Promise<string> {
+  const resolved = userPath(out, where);
   const isDir = /[\\/]$/.test(out) || (await kindOf(resolved)) === 'dir';
   return isDir ? path.join(resolved, fileName) : resolved;
 }

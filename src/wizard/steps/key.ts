@@ -31,7 +31,7 @@ function targetFor(ctx: KeyContext): Target {
   const { deps, configDir } = ctx;
   const now = deps.now();
   if (ctx.options.outDir) {
-    const dir = path.resolve(deps.cwd, ctx.options.outDir);
+    const dir = userPath(ctx.options.outDir, deps);
     return { dir, ...keyPaths(dir), backupDir: path.join(dir, 'backup', now.toISOString().replace(/[:.]/g, '-')) };
   }
   const dir = keyDir(configDir, ctx.alias);
