@@ -52,7 +52,7 @@ function planFor(ctx: CommandContext, options: AdminInitOptions, alias: string, 
     throw new UsageError('--admin deploys an External Client App; new Connected Apps cannot be created since Spring \'26', 'drop --app connected-app, or run `sfjwt init` without --admin for the manual Connected App path');
   }
   if (options.key !== undefined) throw new UsageError('--key is not supported with --admin yet', 'bring the key into the profile first with `sfjwt cert import -a ' + alias + ' --key <file>`, then rerun `sfjwt init --admin`');
-  const given = resolveSettings({ flags: options, env: ctx.deps.env, ...(existing ? { profile: existing } : {}), cwd: ctx.deps.cwd });
+  const given = resolveSettings({ flags: options, env: ctx.deps.env, ...(existing ? { profile: existing } : {}), cwd: ctx.deps.cwd, homedir: ctx.deps.homedir });
   if (!given.username) throw new UsageError('missing the run-as username', 'pass --username (or set SFJWT_USERNAME)');
   const username = validateUsername(given.username.value, given.username.from);
   const normalized = normalizeLoginUrl(given.loginUrl?.value ?? session.instanceUrl);

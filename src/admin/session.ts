@@ -9,7 +9,7 @@
 import { CliError, quoteInput, UsageError } from '../errors.js';
 import { TransportError, type HttpClient, type HttpResponse } from '../net/types.js';
 import { classifyTransportError } from '../salesforce/classify.js';
-import { acceptServerUrl, cleanServerText, mayReceiveToken } from '../salesforce/trust.js';
+import { acceptServerUrl, cleanServerText, mayReceiveToken, serverOrigin } from '../salesforce/trust.js';
 
 /** Runs a program without a shell; `missing` when it is not installed (ENOENT). */
 export type CommandRunner = (file: string, args: string[]) => Promise<{ code: number; stdout: string; stderr: string; missing?: boolean }>;
@@ -63,7 +63,8 @@ export class AdminSession {
   async call(call: AdminCall): Promise<HttpResponse> {
     const url = `${this.instanceUrl}${call.path}`;
     // Paths are ours, but the rule is checked where the token is attached, not trusted upstream.
-    if (!mayReceiveToken(url, this.instanceUrl)) throw new CliError('admin-session', `refusing to send the admin token to ${url}: it is not the admin instance ${this.instanceUrl}`);
+    const instance = serverOrigin(this.instanceUrl);
+    if (!instance || !mayReceiveToken(url, instance)) throw new CliError('admin-session', `refusing to send the admin token to ${url}: it is not the admin instance ${this.instanceUrl}`);
     let response: HttpResponse;
     try {
       response = await this.http({
@@ -141,8 +142,10 @@ function parseSfJson(stdout: string): SfJson | undefined {
 }
 
 function checkInstanceUrl(raw: string, source: string): string {
-  const accepted = acceptServerUrl(raw.trim().replace(/\/+$/, ''), raw.trim(), 'origin');
-  if (!accepted.ok || !mayReceiveToken(accepted.url, accepted.url)) {
+  // The instance is its own anchor: a loopback one (the emulator) may be http.
+  const instance = serverOrigin(raw.trim()) ?? { origin: '', loopback: false };
+  const accepted = acceptServerUrl(raw.trim().replace(/\/+$/, ''), instance, 'origin');
+  if (!accepted.ok || !mayReceiveToken(accepted.url, instance)) {
     throw new UsageError(
       `the admin instance URL ${quoteInput(raw)} (${source}) is not usable: ${accepted.ok ? 'it is not a Salesforce host (or a loopback emulator)' : accepted.why}`,
       'use the org\'s https://<domain>.my.salesforce.com URL',

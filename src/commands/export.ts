@@ -5,8 +5,8 @@ import { formatSpec, renderFormat, type FormatSpec, type RenderedFile } from '..
 import { resolveExportValues } from '../export/resolve.js';
 import { readTemplates } from '../export/templates.js';
 import type { ExportValues } from '../export/values.js';
+import { tokenUrlOf } from '../salesforce/login-url.js';
 import { singleFileTarget, writeFiles, type WrittenFile } from '../export/write.js';
-import { tokenUrl } from '../salesforce/audience-matrix.js';
 import { userPath } from '../store/paths.js';
 
 export interface ExportOptions {
@@ -81,7 +81,7 @@ export const runExport: CommandHandler<ExportOptions> = async (options, ctx) => 
     alias: values.alias ?? null,
     includesKey: values.keyBase64 !== undefined,
     loginUrl: values.loginUrl,
-    tokenUrl: tokenUrl(values.endpoint),
+    tokenUrl: tokenUrlOf(values.endpoint),
     audience: values.audience,
     audienceSource: values.audienceSource,
   };

@@ -10,7 +10,7 @@ export const runToken: CommandHandler<CredentialFlags> = async (options, ctx) =>
   const creds = await resolveCredentials(ctx, options);
   const outcome = await verifyCredentials(ctx, creds, { waitSeconds: 0, narrate: ctx.globals.verbose, checkApi: false });
   if (!outcome.ok) {
-    throw failureError(outcome, { loginUrl: creds.loginUrl, username: creds.username, attempts: outcome.attempts });
+    throw failureError(outcome, { loginUrl: creds.login.url, username: creds.username, attempts: outcome.attempts });
   }
   await rememberSuccess(ctx, creds, outcome);
   const r = outcome.result;

@@ -18,7 +18,7 @@ export const runVerify: CommandHandler<VerifyFlags> = async (options, ctx) => {
       for (const line of renderAttempts(outcome.attempts)) ctx.ui.info(`    ${line}`);
     }
     throw failureError(outcome, {
-      loginUrl: creds.loginUrl,
+      loginUrl: creds.login.url,
       username: creds.username,
       attempts: outcome.attempts,
       clockSkewSeconds: outcome.clockSkewSeconds,

@@ -2,11 +2,12 @@ import type { KeyObject } from 'node:crypto';
 import type { CommandContext } from '../command.js';
 import { readKeyText, type KeyRef } from '../certs/read.js';
 import { parsePrivateKey, requireSalesforceKeySize } from '../crypto/pem.js';
-import { normalizeLoginUrl, type LoginUrlKind, type NormalizedLoginUrl } from '../salesforce/login-url.js';
+import type { LoginPair } from '../salesforce/audience-matrix.js';
+import type { NormalizedLoginUrl } from '../salesforce/login-url.js';
 import type { AppKind, OrgKind } from '../salesforce/types.js';
 import { readConfig } from '../store/config-store.js';
 import type { ConfigDocument, Profile } from '../store/profile.js';
-import { checkClientId, checkLoginUrl, checkUsername, orgKindOf, rememberedPair, required, resolveSettings, selectProfile, type CredentialFlags, type Settings } from './settings.js';
+import { checkClientId, checkLoginUrl, checkUsername, orgKindOf, profileIsFor, rememberedPair, required, resolveSettings, selectProfile, type CredentialFlags, type Settings } from './settings.js';
 
 export { validateClientId, validateUsername, type CredentialFlags } from './settings.js';
 
@@ -14,10 +15,10 @@ export interface Credentials {
   alias?: string;
   profile?: Profile;
   config: ConfigDocument;
-  /** The login URL, normalised once here; loginUrl and loginUrlKind are its url and kind. */
+  /** The login URL, normalised once here and passed down as is. */
   login: NormalizedLoginUrl;
-  loginUrl: string;
-  loginUrlKind: LoginUrlKind;
+  /** The settings are for the org the profile was made for (its remembered pair and instance apply). */
+  sameOrg: boolean;
   username: string;
   clientId: string;
   orgKind: OrgKind;
@@ -27,7 +28,7 @@ export interface Credentials {
   keyPath?: string;
   certPath?: string;
   fixedAudience?: string;
-  remembered?: { loginUrl: string; audience: string };
+  remembered?: LoginPair;
   timeoutMs: number;
 }
 
@@ -47,14 +48,13 @@ function credentialsFrom(settings: Settings, config: ConfigDocument): Credential
   const username = checkUsername(settings);
   const clientId = checkClientId(settings);
   const profile = settings.profile;
-  const sameOrg = profile !== undefined && (settings.loginUrl?.source === 'profile' || normalizeLoginUrl(profile.loginUrl).url === login.url);
+  const sameOrg = profileIsFor(settings, login);
   return {
     alias: profile?.alias,
     profile,
     config,
     login,
-    loginUrl: login.url,
-    loginUrlKind: login.kind,
+    sameOrg,
     username,
     clientId,
     orgKind: orgKindOf(settings, login),
@@ -63,7 +63,7 @@ function credentialsFrom(settings: Settings, config: ConfigDocument): Credential
     keyPath: key.kind === 'file' ? key.path : undefined,
     certPath: settings.certPath?.value,
     fixedAudience: settings.fixedAudience?.value,
-    remembered: rememberedPair(profile, sameOrg),
+    remembered: rememberedPair(profile, login, sameOrg),
     timeoutMs: settings.timeoutMs.value,
   };
 }
@@ -72,7 +72,7 @@ function credentialsFrom(settings: Settings, config: ConfigDocument): Credential
 export async function resolveCredentials(ctx: CommandContext, flags: CredentialFlags): Promise<Credentials> {
   const config = await readConfig(ctx.configDir);
   const profile = selectProfile(ctx, config);
-  return credentialsFrom(resolveSettings({ flags, env: ctx.deps.env, ...(profile ? { profile } : {}), cwd: ctx.deps.cwd }), config);
+  return credentialsFrom(resolveSettings({ flags, env: ctx.deps.env, ...(profile ? { profile } : {}), cwd: ctx.deps.cwd, homedir: ctx.deps.homedir }), config);
 }
 
 /** A saved profile's credentials (the login it was made for; the working pair it remembers). */

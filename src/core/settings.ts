@@ -1,6 +1,7 @@
 import type { KeyRef } from '../certs/read.js';
 import { quoteInput, UsageError } from '../errors.js';
-import { normalizeLoginUrl, type NormalizedLoginUrl } from '../salesforce/login-url.js';
+import type { LoginPair } from '../salesforce/audience-matrix.js';
+import { normalizedOrUndefined, normalizeLoginUrl, type NormalizedLoginUrl } from '../salesforce/login-url.js';
 import type { AppKind, OrgKind } from '../salesforce/types.js';
 import { userPath } from '../store/paths.js';
 import type { ConfigDocument, Profile } from '../store/profile.js';
@@ -156,9 +157,27 @@ export function checkClientId(settings: Settings): string {
   return validateClientId(clientId.value, clientId.from);
 }
 
-/** The profile's last working pair, when the settings are for the org it was verified against. */
-export function rememberedPair(profile: Profile | undefined, sameOrg: boolean): { loginUrl: string; audience: string } | undefined {
-  return sameOrg && profile?.audience ? { loginUrl: profile.lastVerified?.loginUrl ?? profile.loginUrl, audience: profile.audience } : undefined;
+/**
+ * Are the settings for the org the profile was made for? Its login URL is normalised again only when
+ * another one (a flag, SFJWT_LOGIN_URL) is in use; one that no longer normalises (edited by hand) is not the same org.
+ */
+export function profileIsFor(settings: Pick<Settings, 'profile' | 'loginUrl'>, login: NormalizedLoginUrl): boolean {
+  const profile = settings.profile;
+  if (!profile) return false;
+  if (settings.loginUrl?.source === 'profile') return true;
+  return normalizedOrUndefined(profile.loginUrl)?.url === login.url;
+}
+
+/**
+ * The profile's last working pair, normalised here once, when the settings are for the org it was
+ * verified against. An endpoint edited by hand into something invalid means no remembered pair, not a crash.
+ */
+export function rememberedPair(profile: Profile | undefined, login: NormalizedLoginUrl, sameOrg: boolean): LoginPair | undefined {
+  if (!sameOrg || !profile?.audience) return undefined;
+  const endpoint = profile.lastVerified?.loginUrl;
+  // Without a recorded endpoint the pair's is the profile's own login URL, the one in use.
+  const remembered = endpoint === undefined ? login : normalizedOrUndefined(endpoint);
+  return remembered && { login: remembered, audience: profile.audience };
 }
 
 /** A flag or the profile, else what the login URL's host says, else production. */

@@ -70,13 +70,13 @@ export async function verifyCredentials(
       spinner.stop();
     }
   };
-  if (narrateProgress) ui.step(`Requesting a token for ${creds.username} at ${creds.loginUrl}${waitSeconds > 0 ? ` (retrying propagation errors for up to ${formatDuration(waitSeconds)})` : ''}`);
+  if (narrateProgress) ui.step(`Requesting a token for ${creds.username} at ${creds.login.url}${waitSeconds > 0 ? ` (retrying propagation errors for up to ${formatDuration(waitSeconds)})` : ''}`);
   return runVerification({
     http: deps.http,
     now: deps.now,
     sleep,
     signal: deps.signal,
-    loginUrl: creds.loginUrl,
+    login: creds.login,
     orgKind: creds.orgKind,
     appKind: creds.appKind,
     clientId: creds.clientId,

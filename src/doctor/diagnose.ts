@@ -2,8 +2,8 @@ import type { AudiencePair } from '../salesforce/audience-matrix.js';
 import type { FindingCode } from '../salesforce/codes.js';
 import type { PublicAttempt } from '../salesforce/exchange.js';
 import { findingFor, type FindingContext } from '../salesforce/findings.js';
-import type { LoginUrlKind } from '../salesforce/login-url.js';
-import { setupUrl } from '../salesforce/setup-pages.js';
+import { setupHost, type LoginUrlKind } from '../salesforce/login-url.js';
+import { setupPageUrl } from '../salesforce/setup-pages.js';
 import type { AppKind, OrgKind } from '../salesforce/types.js';
 import { AFTER_TOKEN, EXCHANGE_FAILED, type Facts, type Row } from './diagnosis-table.js';
 import { aliasFlag } from './outcome.js';
@@ -37,8 +37,9 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
   const push = (d: Diagnosis) => {
     if (!out.some((o) => o.code === d.code && o.cause === d.cause)) out.push(d);
   };
-  const context = {
-    ...(input.loginUrl ? { loginUrl: input.loginUrl } : {}),
+  // Worked out once: every finding of the diagnosis links Setup pages on it.
+  const context: FindingContext = {
+    ...(input.loginUrl ? { setupHost: setupHost(input.loginUrl) } : {}),
     ...(input.appKind ? { appKind: input.appKind } : {}),
     ...(input.alias ? { alias: input.alias } : {}),
   };
@@ -103,7 +104,7 @@ function factsFor(input: DiagnosisInput, failure: Facts['failure'], context: Fin
     flagged: (code) => input.checks.find((c) => c.code === code && (c.status === 'warn' || c.status === 'fail')),
     statusOf: (id) => input.checks.find((c) => c.id === id)?.status,
     every: (...codes) => failed.length > 0 && failed.every((attempt) => (codes as string[]).includes(attempt.outcome)),
-    page: (eca, connected = eca) => (input.loginUrl ? setupUrl(ca ? connected : eca, input.loginUrl) : null),
+    page: (eca, connected = eca) => (context.setupHost ? setupPageUrl(ca ? connected : eca, context.setupHost) : null),
     byApp: (eca, connected) =>
       input.appKind === 'eca' ? eca : ca ? connected : `External Client App: ${eca} Connected App: ${connected}`,
     // Trying a changed value: verify takes it as a flag on top of the profile (never doctor inside doctor).

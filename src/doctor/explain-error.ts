@@ -2,7 +2,7 @@ import { explainErrorText, type ExplainedError } from '../salesforce/classify.js
 import { TOKEN_CODES, type FindingCode } from '../salesforce/codes.js';
 import type { PublicAttempt } from '../salesforce/exchange.js';
 import { findingFor, type FindingContext } from '../salesforce/findings.js';
-import type { LoginUrlKind } from '../salesforce/login-url.js';
+import { setupHost, type LoginUrlKind } from '../salesforce/login-url.js';
 import { mostInformative } from '../salesforce/rank.js';
 import type { AppKind, OrgKind } from '../salesforce/types.js';
 import { diagnose } from './diagnose.js';
@@ -73,7 +73,7 @@ function quote(match: ExplainedError): string {
  */
 export function explainError(text: string, context: ExplainContext = {}): DoctorReport {
   const findingContext: FindingContext = {
-    ...(context.loginUrl ? { loginUrl: context.loginUrl } : {}),
+    ...(context.loginUrl ? { setupHost: setupHost(context.loginUrl) } : {}),
     ...(context.appKind ? { appKind: context.appKind } : {}),
     ...(context.alias ? { alias: context.alias } : {}),
   };

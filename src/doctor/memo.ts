@@ -200,7 +200,7 @@ export function createMemo(settings: DoctorSettings, deps: CheckContext['deps'],
   const findingContext = (): FindingContext => {
     const url = loginUrl();
     return {
-      ...(url.ok ? { loginUrl: url.normalized.url } : {}),
+      ...(url.ok ? { setupHost: url.normalized.setupHost } : {}),
       ...(settings.appKind ? { appKind: settings.appKind } : {}),
       ...(settings.alias ? { alias: settings.alias } : {}),
     };
@@ -236,7 +236,7 @@ export function createMemo(settings: DoctorSettings, deps: CheckContext['deps'],
       now: deps.now,
       sleep: deps.sleep,
       signal: deps.signal,
-      loginUrl: url.normalized.url,
+      login: url.normalized,
       orgKind: orgKind(),
       ...(settings.appKind ? { appKind: settings.appKind } : {}),
       clientId: settings.clientId.trim(),

@@ -1,6 +1,6 @@
-import { rememberedPair, resolveSettings, type CredentialFlags, type Env } from '../core/settings.js';
+import { profileIsFor, rememberedPair, resolveSettings, type CredentialFlags, type Env } from '../core/settings.js';
 import { isCliError } from '../errors.js';
-import type { AudiencePair } from '../salesforce/audience-matrix.js';
+import type { LoginPair } from '../salesforce/audience-matrix.js';
 import { normalizeLoginUrl, type NormalizedLoginUrl } from '../salesforce/login-url.js';
 import type { AppKind, OrgKind } from '../salesforce/types.js';
 import type { Profile } from '../store/profile.js';
@@ -26,7 +26,7 @@ export interface DoctorSettings {
   /** undefined when neither a flag nor a profile says: Setup copy then names both kinds. */
   appKind?: AppKind;
   /** The profile's last working pair. */
-  remembered?: AudiencePair;
+  remembered?: LoginPair;
   timeoutMs: number;
   cwd: string;
 }
@@ -42,26 +42,25 @@ function parseLoginUrl(raw: string): LoginUrlParse {
   }
 }
 
-const trimSlash = (url: string) => url.trim().replace(/\/+$/, '').toLowerCase();
-
 /** core/settings.ts's resolution kept raw. `useEnv` is false under --all: SFJWT_* would otherwise override every profile alike. */
 export function gatherSettings(input: {
   flags: CredentialFlags;
   env: Env;
   profile?: Profile;
   cwd: string;
+  homedir?: string;
   useEnv: boolean;
 }): DoctorSettings {
-  const { profile, cwd } = input;
-  const settings = resolveSettings({ flags: input.flags, env: input.useEnv ? input.env : {}, ...(profile ? { profile } : {}), cwd });
+  const { profile } = input;
+  const settings = resolveSettings({ ...input, env: input.useEnv ? input.env : {} });
   const { loginUrl, username, clientId, key, certPath, fixedAudience, orgKind, appKind } = settings;
-  // The URL may be invalid (a finding, not an error here), so the profile's is compared as text.
-  const sameOrg = profile !== undefined && loginUrl !== undefined && trimSlash(profile.loginUrl) === trimSlash(loginUrl.value);
-  const remembered = rememberedPair(profile, sameOrg);
+  const login = loginUrl && parseLoginUrl(loginUrl.value);
+  // An invalid URL is a finding here, and nothing is exchanged with it: no remembered pair either.
+  const remembered = login?.ok ? rememberedPair(profile, login.normalized, profileIsFor(settings, login.normalized)) : undefined;
   return {
     alias: profile?.alias ?? null,
     ...(profile ? { profile } : {}),
-    ...(loginUrl ? { loginUrl: loginUrl.value, login: parseLoginUrl(loginUrl.value) } : {}),
+    ...(loginUrl && login ? { loginUrl: loginUrl.value, login } : {}),
     ...(username ? { username: username.value } : {}),
     ...(clientId ? { clientId: clientId.value } : {}),
     ...(key ? { key: key.value.kind === 'file' ? { ...key.value, source: key.from } : key.value } : {}),
@@ -71,7 +70,7 @@ export function gatherSettings(input: {
     ...(appKind ? { appKind: appKind.value } : {}),
     ...(remembered ? { remembered } : {}),
     timeoutMs: settings.timeoutMs.value,
-    cwd,
+    cwd: input.cwd,
   };
 }
 

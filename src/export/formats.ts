@@ -2,8 +2,7 @@
  * The export formats: which template each renders, how its values are quoted, what file it makes.
  * Pure: values in, template values out (the command reads templates and writes files).
  */
-import { LOGIN_HOST, TEST_HOST } from '../salesforce/login-url.js';
-import { tokenUrl } from '../salesforce/audience-matrix.js';
+import { LOGIN_HOST, TEST_HOST, tokenUrlOf } from '../salesforce/login-url.js';
 import { API_VERSION } from '../salesforce/api-version.js';
 import { JWT_BEARER_GRANT } from '../crypto/assertion.js';
 import { UsageError } from '../errors.js';
@@ -90,7 +89,7 @@ function common(v: ExportValues): Record<string, string | boolean | undefined> {
     loginUrl: v.loginUrl,
     audience: v.audience,
     endpoint: v.endpoint,
-    tokenUrl: tokenUrl(v.endpoint),
+    tokenUrl: tokenUrlOf(v.endpoint),
     username: v.username,
     instanceUrl: v.instanceUrl,
     apiUrl: `${v.instanceUrl.replace(/\/+$/, '')}/services/data/`,

@@ -1,6 +1,7 @@
 /** Gathers an export's values from the selected profile or the SFJWT_* environment (I/O here only). */
 import type { CommandContext } from '../command.js';
 import { loadKey, resolveCredentials } from '../core/credentials.js';
+import { rememberedPair } from '../core/settings.js';
 import { loadSelectedProfile } from '../core/select-profile.js';
 import { parseCertificate } from '../crypto/pem.js';
 import { UsageError } from '../errors.js';
@@ -10,7 +11,7 @@ import { exists } from '../store/files.js';
 import { readFileFor } from '../store/key-files.js';
 import type { Profile } from '../store/profile.js';
 import type { FormatSpec } from './formats.js';
-import { appNameFor, contactEmailFor, sameUrl, workingPair, type AccessGrant, type ExportValues } from './values.js';
+import { appNameFor, contactEmailFor, workingPair, type AccessGrant, type ExportValues } from './values.js';
 
 const API_NAME = /^[A-Za-z](?!.*__)[A-Za-z0-9_]{0,39}$/;
 
@@ -51,13 +52,9 @@ async function readCertificate(profile: Profile): Promise<string> {
 export async function resolveExportValues(ctx: CommandContext, spec: FormatSpec, includeKey: boolean): Promise<ExportValues> {
   if (spec.needs === 'certificate') {
     const { profile } = await loadSelectedProfile(ctx);
+    // Only the profile counts here (its certificate): its login URL is normalised once, for everything below.
     const login = normalizeLoginUrl(profile.loginUrl);
-    const pair = workingPair({
-      loginUrl: login.url,
-      orgKind: profile.orgKind,
-      appKind: profile.appKind,
-      remembered: profile.audience ? { loginUrl: profile.lastVerified?.loginUrl ?? login.url, audience: profile.audience } : undefined,
-    });
+    const pair = workingPair({ login, orgKind: profile.orgKind, appKind: profile.appKind, remembered: rememberedPair(profile, login, true) });
     return {
       alias: profile.alias,
       loginUrl: login.url,
@@ -81,7 +78,7 @@ export async function resolveExportValues(ctx: CommandContext, spec: FormatSpec,
 
   const creds = await resolveCredentials(ctx, {});
   const pair = workingPair({
-    loginUrl: creds.loginUrl,
+    login: creds.login,
     orgKind: creds.orgKind,
     appKind: creds.appKind,
     fixedAudience: creds.fixedAudience,
@@ -95,10 +92,9 @@ export async function resolveExportValues(ctx: CommandContext, spec: FormatSpec,
     ctx.warn('key-missing', `the key file ${creds.keyPath} does not exist: the exported snippet will fail until it does`);
   }
   const profile = creds.profile;
-  const sameOrg = profile !== undefined && sameUrl(normalizeLoginUrl(profile.loginUrl).url, creds.loginUrl);
   return {
     alias: creds.alias,
-    loginUrl: creds.loginUrl,
+    loginUrl: creds.login.url,
     orgKind: creds.orgKind,
     appKind: creds.appKind,
     username: creds.username,
@@ -109,7 +105,7 @@ export async function resolveExportValues(ctx: CommandContext, spec: FormatSpec,
     audienceSource: pair.source,
     appName: appNameOf(profile, creds.alias),
     contactEmail: text(profile?.contactEmail) ?? contactEmailFor(creds.username, creds.login.sandboxName),
-    instanceUrl: (sameOrg ? profile?.lastVerified?.instanceUrl : undefined) ?? creds.loginUrl,
+    instanceUrl: (creds.sameOrg ? profile?.lastVerified?.instanceUrl : undefined) ?? creds.login.url,
     sfjwtVersion: packageVersion(),
     ...(keyBase64 ? { keyBase64 } : {}),
     ...(creds.login.sandboxName ? { sandboxName: creds.login.sandboxName } : {}),

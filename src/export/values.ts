@@ -1,6 +1,6 @@
 /** What every export format is rendered from: one profile (or ad-hoc SFJWT_* values), resolved. */
-import { audienceMatrix } from '../salesforce/audience-matrix.js';
-import { LOGIN_HOST, TEST_HOST } from '../salesforce/login-url.js';
+import { audienceMatrix, type LoginPair } from '../salesforce/audience-matrix.js';
+import { LOGIN_HOST, TEST_HOST, type NormalizedLoginUrl } from '../salesforce/login-url.js';
 import type { AppKind, OrgKind } from '../salesforce/types.js';
 
 export interface AccessGrant {
@@ -54,22 +54,23 @@ export interface WorkingPair {
  * My Domain as aud; a Connected App wants login/test), flagged as not verified.
  */
 export function workingPair(input: {
-  loginUrl: string;
+  login: NormalizedLoginUrl;
   orgKind: OrgKind;
   appKind: AppKind;
   fixedAudience?: string;
-  remembered?: { loginUrl: string; audience: string };
+  remembered?: LoginPair;
 }): WorkingPair {
-  const pairs = audienceMatrix({ loginUrl: input.loginUrl, orgKind: input.orgKind, fixedAudience: input.fixedAudience, remembered: input.remembered });
-  if (input.remembered && pairs[0] && sameUrl(pairs[0].loginUrl, input.remembered.loginUrl) && sameUrl(pairs[0].audience, input.remembered.audience)) {
-    return { endpoint: pairs[0].loginUrl, audience: pairs[0].audience, source: 'verified' };
+  const pairs = audienceMatrix({ login: input.login, orgKind: input.orgKind, fixedAudience: input.fixedAudience, remembered: input.remembered });
+  const first = pairs[0];
+  if (input.remembered && first && sameUrl(first.login.url, input.remembered.login.url) && sameUrl(first.audience, input.remembered.audience)) {
+    return { endpoint: first.login.url, audience: first.audience, source: 'verified' };
   }
-  if (input.fixedAudience && pairs[0]) return { endpoint: pairs[0].loginUrl, audience: pairs[0].audience, source: 'fixed' };
+  if (input.fixedAudience && first) return { endpoint: first.login.url, audience: first.audience, source: 'fixed' };
   const generic = (url: string) => sameUrl(url, LOGIN_HOST) || sameUrl(url, TEST_HOST);
   const guess =
-    input.appKind === 'connected-app' ? pairs.find((p) => generic(p.audience)) : pairs.find((p) => sameUrl(p.audience, p.loginUrl));
-  const pair = guess ?? pairs[0] ?? { loginUrl: input.loginUrl, audience: input.loginUrl };
-  return { endpoint: pair.loginUrl, audience: pair.audience, source: 'default' };
+    input.appKind === 'connected-app' ? pairs.find((p) => generic(p.audience)) : pairs.find((p) => sameUrl(p.audience, p.login.url));
+  const pair = guess ?? first ?? { login: input.login, audience: input.login.url };
+  return { endpoint: pair.login.url, audience: pair.audience, source: 'default' };
 }
 
 export function sameUrl(a: string, b: string): boolean {

@@ -1,29 +1,35 @@
-import { genericHostFor, isLoopbackUrl, LOGIN_HOST, TEST_HOST } from './login-url.js';
+import { genericLoginFor, LOGIN_HOST, TEST_HOST, type NormalizedLoginUrl } from './login-url.js';
 import { mayReceiveGenericAssertion } from './trust.js';
 import type { OrgKind } from './types.js';
 
-/** One token-endpoint / `aud` combination to try. */
+/** One token-endpoint / `aud` combination as text: what output shows and a profile remembers. */
 export interface AudiencePair {
   loginUrl: string;
   audience: string;
 }
 
+/** One token-endpoint / `aud` combination to try: the endpoint as the login URL value object. */
+export interface LoginPair {
+  login: NormalizedLoginUrl;
+  audience: string;
+}
+
 export interface AudienceMatrixInput {
-  /** A normalised login URL (see normalizeLoginUrl). */
-  loginUrl: string;
+  login: NormalizedLoginUrl;
   orgKind: OrgKind;
   /** `--audience` / SFJWT_AUDIENCE: fixes `aud`, only the endpoint varies. */
   fixedAudience?: string;
-  /** The pair that last worked (profile `loginUrl` + `audience`): tried first. */
-  remembered?: AudiencePair;
+  /** The pair that last worked (core/settings.ts rememberedPair): tried first. */
+  remembered?: LoginPair;
 }
 
-function trimSlash(url: string): string {
-  return url.trim().replace(/\/+$/, '');
+/** The pair as text (for output and the profile). */
+export function pairText(pair: LoginPair): AudiencePair {
+  return { loginUrl: pair.login.url, audience: pair.audience };
 }
 
-function key(pair: AudiencePair): string {
-  return `${pair.loginUrl.toLowerCase()} ${pair.audience.toLowerCase()}`;
+function key(pair: LoginPair): string {
+  return `${pair.login.url.toLowerCase()} ${pair.audience.toLowerCase()}`;
 }
 
 /**
@@ -37,28 +43,26 @@ function key(pair: AudiencePair): string {
  * was overridden on the command line does not send the assertion to the old host) and, with a
  * fixed audience, its audience is that audience. Duplicates are dropped (first one wins).
  */
-export function audienceMatrix(input: AudienceMatrixInput): AudiencePair[] {
-  const loginUrl = trimSlash(input.loginUrl);
-  const generic = genericHostFor(input.orgKind);
-  const loopback = isLoopbackUrl(loginUrl);
-  const endpoints = loopback ? [loginUrl] : [loginUrl, generic];
+export function audienceMatrix(input: AudienceMatrixInput): LoginPair[] {
+  const login = input.login;
+  const generic = genericLoginFor(input.orgKind);
+  const endpoints = login.loopback ? [login] : [login, generic];
 
-  const pairs: AudiencePair[] = [];
-  if (input.fixedAudience !== undefined && input.fixedAudience.trim() !== '') {
-    const audience = input.fixedAudience.trim();
-    for (const endpoint of endpoints) pairs.push({ loginUrl: endpoint, audience });
+  const pairs: LoginPair[] = [];
+  const fixedAudience = input.fixedAudience?.trim();
+  if (fixedAudience) {
+    for (const endpoint of endpoints) pairs.push({ login: endpoint, audience: fixedAudience });
   } else {
-    pairs.push({ loginUrl, audience: loginUrl });
-    if (mayReceiveGenericAssertion(loginUrl)) pairs.push({ loginUrl, audience: generic });
-    if (!loopback) pairs.push({ loginUrl: generic, audience: generic });
+    pairs.push({ login, audience: login.url });
+    if (mayReceiveGenericAssertion(login)) pairs.push({ login, audience: generic.url });
+    if (!login.loopback) pairs.push({ login: generic, audience: generic.url });
   }
 
   const remembered = input.remembered;
   if (remembered) {
-    const pair = { loginUrl: trimSlash(remembered.loginUrl), audience: remembered.audience.trim() };
-    const endpointOk = endpoints.some((endpoint) => endpoint.toLowerCase() === pair.loginUrl.toLowerCase());
-    const audienceOk =
-      input.fixedAudience === undefined ? !isGenericAudience(pair.audience) || mayReceiveGenericAssertion(pair.loginUrl) : input.fixedAudience.trim() === pair.audience;
+    const pair = { login: remembered.login, audience: remembered.audience.trim() };
+    const endpointOk = endpoints.some((endpoint) => endpoint.url.toLowerCase() === pair.login.url.toLowerCase());
+    const audienceOk = fixedAudience === undefined ? !isGenericAudience(pair.audience) || mayReceiveGenericAssertion(pair.login) : fixedAudience === pair.audience;
     if (endpointOk && audienceOk && pair.audience !== '') pairs.unshift(pair);
   }
 
@@ -71,12 +75,8 @@ export function audienceMatrix(input: AudienceMatrixInput): AudiencePair[] {
   });
 }
 
+/** An `aud` naming login or test.salesforce.com; an audience is text, not a login URL, so it is compared loosely. */
 function isGenericAudience(audience: string): boolean {
-  const value = trimSlash(audience).toLowerCase();
+  const value = audience.trim().replace(/\/+$/, '').toLowerCase();
   return value === LOGIN_HOST || value === TEST_HOST;
-}
-
-/** `<loginUrl>/services/oauth2/token`. */
-export function tokenUrl(loginUrl: string): string {
-  return `${trimSlash(loginUrl)}/services/oauth2/token`;
 }

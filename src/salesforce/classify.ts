@@ -1,6 +1,6 @@
 import type { TransportError } from '../net/types.js';
 import type { FindingCode, TokenCode, TransportCode } from './codes.js';
-import { acceptServerUrl, cleanServerText, mayReceiveToken } from './trust.js';
+import { acceptServerUrl, cleanServerText, mayReceiveToken, type TrustAnchor } from './trust.js';
 
 /** The token endpoint's success body. No refresh token, no expires_in. */
 export interface TokenResponse {
@@ -31,6 +31,8 @@ export interface TokenHttpAnswer {
   body: string;
   /** The URL that was called, named in messages. */
   url: string;
+  /** The login URL it belongs to: where instance_url and id may point. */
+  login: TrustAnchor;
 }
 
 function normalise(text: string): string {
@@ -128,14 +130,13 @@ export function classifyTokenResponse(answer: TokenHttpAnswer): TokenClassificat
   const errorDescription = rawDescription === null ? undefined : cleanServerText(rawDescription);
   if (status >= 200 && status < 300 && typeof object.access_token === 'string' && object.access_token !== '' && !error) {
     // instance_url and id become request targets and land in profiles and exported scripts.
-    const loginOrigin = new URL(url).origin;
     const urls: Record<'instance_url' | 'id', string | null> = { instance_url: null, id: null };
     for (const field of ['instance_url', 'id'] as const) {
       const value = str(object[field]);
       if (value === null) continue;
-      const checked = acceptServerUrl(value, loginOrigin, field === 'instance_url' ? 'origin' : 'url');
+      const checked = acceptServerUrl(value, answer.login, field === 'instance_url' ? 'origin' : 'url');
       const accepted: typeof checked =
-        checked.ok && !mayReceiveToken(checked.url, loginOrigin)
+        checked.ok && !mayReceiveToken(checked.url, answer.login)
           ? { ok: false, why: "sfjwt sends an access token only to Salesforce hosts over https, or to the emulator's own address" }
           : checked;
       if (!accepted.ok) {

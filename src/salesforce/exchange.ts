@@ -2,9 +2,9 @@ import type { KeyObject } from 'node:crypto';
 import { JWT_BEARER_GRANT, buildClaims, signAssertionOffThread } from '../crypto/assertion.js';
 import { CancelledError, inputError } from '../errors.js';
 import { TransportError, type HttpClient, type HttpResponse } from '../net/types.js';
-import { tokenUrl as tokenUrlFor } from './audience-matrix.js';
 import { classifyTokenResponse, classifyTransportError, type TokenResponse } from './classify.js';
 import type { FindingCode } from './codes.js';
+import type { NormalizedLoginUrl } from './login-url.js';
 
 export type { TokenResponse } from './classify.js';
 
@@ -63,7 +63,8 @@ export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 export interface ExchangeInput {
   http: HttpClient;
-  loginUrl: string;
+  /** The token endpoint's login URL (its tokenUrl is posted to). */
+  login: NormalizedLoginUrl;
   audience: string;
   clientId: string;
   username: string;
@@ -90,7 +91,7 @@ function isCancel(error: unknown, signal: AbortSignal | undefined): boolean {
 }
 
 /**
- * Signs an assertion for (loginUrl, audience) and posts it to the token endpoint, form-encoded
+ * Signs an assertion for (login, audience) and posts it to the token endpoint, form-encoded
  * with grant_type and assertion only. Retries up to `retries` times with
  * backoff on network errors (connection resets, refused, DNS hiccups) and 5xx, never on 4xx.
  * A fresh assertion is signed for every request, so `exp` is always now + 180 s. Never adjusts
@@ -101,10 +102,9 @@ export async function exchangeToken(input: ExchangeInput): Promise<Attempt> {
   const retries = Math.max(0, input.retries ?? 2);
   const backoff = input.backoffMs ?? DEFAULT_BACKOFF_MS;
   const clock = input.clock ?? (() => input.now().getTime());
-  const loginUrl = input.loginUrl.replace(/\/+$/, '');
-  const url = tokenUrlFor(loginUrl);
+  const url = input.login.tokenUrl;
   const started = clock();
-  const base = { loginUrl, audience: input.audience, tokenUrl: url };
+  const base = { loginUrl: input.login.url, audience: input.audience, tokenUrl: url };
 
   let requests = 0;
   for (;;) {
@@ -159,7 +159,7 @@ export async function exchangeToken(input: ExchangeInput): Promise<Attempt> {
       await sleepOrCancel(input, delay);
       continue;
     }
-    const classified = classifyTokenResponse({ status: response.status, headers: response.headers, body: response.body, url });
+    const classified = classifyTokenResponse({ status: response.status, headers: response.headers, body: response.body, url, login: input.login });
     const date = response.headers.date;
     const common = {
       ...base,

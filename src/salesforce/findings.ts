@@ -1,5 +1,5 @@
 import { ALL_CODES, type FindingCode } from './codes.js';
-import { pageReference, setupUrl, type SetupPageId } from './setup-pages.js';
+import { pageReference, setupPageUrl, type SetupPageId } from './setup-pages.js';
 import type { AppKind } from './types.js';
 
 /**
@@ -38,9 +38,7 @@ export interface ResolvedFinding extends FindingInfo {
 
 export interface FindingContext {
   appKind?: AppKind;
-  /** The org's login URL (or its Setup host): Setup links are built on it. */
-  loginUrl?: string;
-  /** Alias of loginUrl, for callers that already hold the Setup host. */
+  /** The org's Setup host (NormalizedLoginUrl.setupHost): Setup links are built on it. */
   setupHost?: string;
   /** The profile in use: commands in the copy (`sfjwt verify{-a}`) then carry `-a <alias>`. */
   alias?: string;
@@ -612,9 +610,8 @@ function pickPage(choice: PageChoice | undefined, appKind: AppKind | undefined):
 }
 
 function renderText(text: string, context: FindingContext): string {
-  const loginUrl = context.loginUrl ?? context.setupHost;
   return text
-    .replace(/\{page:([a-z-]+)\}/g, (_whole, id: string) => pageReference(id as SetupPageId, loginUrl))
+    .replace(/\{page:([a-z-]+)\}/g, (_whole, id: string) => pageReference(id as SetupPageId, context.setupHost))
     .replace(/\{-a\}/g, context.alias ? ` -a ${context.alias}` : '');
 }
 
@@ -633,14 +630,14 @@ function renderCopy(list: Copy[], context: FindingContext): string[] {
 export function findingFor(code: FindingCode, context: FindingContext = {}): ResolvedFinding {
   const entry = CATALOGUE[code];
   const page = pickPage(entry.setupPage, context.appKind);
-  const loginUrl = context.loginUrl ?? context.setupHost;
+  const host = context.setupHost;
   return {
     code,
     title: entry.title,
     causes: renderCopy(entry.causes, context),
     fixes: renderCopy(entry.fixes, context),
     ...(page ? { setupPage: page } : {}),
-    ...(page && loginUrl ? { setupUrl: setupUrl(page, loginUrl) } : {}),
+    ...(page && host ? { setupUrl: setupPageUrl(page, host) } : {}),
     retryable: entry.retryable,
   };
 }

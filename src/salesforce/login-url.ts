@@ -6,17 +6,33 @@ export const TEST_HOST = 'https://test.salesforce.com';
 
 export type LoginUrlKind = 'my-domain' | 'sandbox-my-domain' | 'generic-login' | 'generic-test' | 'site' | 'loopback' | 'other';
 
+/**
+ * A login URL parsed and judged once (normalizeLoginUrl): everything below the settings reads these
+ * fields instead of parsing the URL again.
+ */
 export interface NormalizedLoginUrl {
   /** Origin without a trailing slash; for an Experience Cloud site, origin + site path. */
-  url: string;
-  kind: LoginUrlKind;
-  orgKindHint?: OrgKind;
+  readonly url: string;
+  /** `scheme://host[:port]`, lower-case, without the site path. */
+  readonly origin: string;
+  /** The host name, lower-case, without a trailing dot. */
+  readonly host: string;
+  readonly kind: LoginUrlKind;
+  readonly orgKindHint?: OrgKind;
   /** `acme` for acme.my.salesforce.com and for acme--uat.sandbox.my.salesforce.com. */
-  myDomainName?: string;
+  readonly myDomainName?: string;
   /** `uat` for acme--uat.sandbox.my.salesforce.com (usernames there usually end in `.uat`). */
-  sandboxName?: string;
+  readonly sandboxName?: string;
   /** The My Domain partition label: `sandbox`, `develop`, `scratch`, `demo`, `patch`, `trailblaze`, `free`. */
-  partition?: string;
+  readonly partition?: string;
+  /** Where Setup pages live: `https://<name>.my.salesforce-setup.com` for a My Domain (and its site host), the origin otherwise. */
+  readonly setupHost: string;
+  /** `<url>/services/oauth2/token`. */
+  readonly tokenUrl: string;
+  /** 127.0.0.0/8, localhost or ::1 (the emulator). */
+  readonly loopback: boolean;
+  /** https to a Salesforce domain (README: "What sfjwt trusts"): may be sent an assertion with a generic aud. */
+  readonly salesforceHttps: boolean;
 }
 
 /**
@@ -37,9 +53,10 @@ const MY_DOMAIN = /^([a-z0-9][a-z0-9-]*)\.(?:([a-z]+)\.)?my\.salesforce\.com$/;
 const LIGHTNING = /^([a-z0-9][a-z0-9-]*)\.(?:([a-z]+)\.)?lightning\.force\.com$/;
 const SETUP = /^([a-z0-9][a-z0-9-]*)\.(?:([a-z]+)\.)?my\.salesforce-setup\.com$/;
 const MY_SITE = /^([a-z0-9][a-z0-9-]*)\.(?:([a-z]+)\.)?my\.site\.com$/;
+const OAUTH_TOKEN_PATH = '/services/oauth2/token';
 // Matched against the lower-cased path: a case-insensitive (/i) regex costs V8 a Unicode case-folding
 // set on first use, a few tenths of a millisecond on every start.
-const TOKEN_PATH = /\/services\/oauth2\/token\/?$/;
+const TOKEN_PATH_AT_END = /\/services\/oauth2\/token\/?$/;
 const NOT_A_LOGIN_PATH = /^\/(lightning|one|setup|services|_ui|apex|home|secur)(\/|$)/;
 
 /**
@@ -61,12 +78,13 @@ export function isLoopbackHost(hostname: string): boolean {
   return isDottedLoopback(host, 3);
 }
 
-export function isLoopbackUrl(url: string): boolean {
-  try {
-    return isLoopbackHost(new URL(url).hostname);
-  } catch {
-    return false;
-  }
+/** Registrable domains of Salesforce token and site hosts: a near miss is a typo. */
+const SALESFORCE_DOMAINS = ['salesforce.com', 'force.com', 'site.com', 'salesforce-sites.com', 'cloudforce.com', 'database.com', 'salesforce.mil', 'sfcrmproducts.cn'];
+
+/** A host under one of the domains where Salesforce serves token and API hosts. */
+export function isSalesforceHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  return SALESFORCE_DOMAINS.some((domain) => host === domain || host.endsWith(`.${domain}`));
 }
 
 function invalid(message: string, hint?: string): never {
@@ -130,99 +148,110 @@ export function normalizeLoginUrl(input: string): NormalizedLoginUrl {
   // Origin (lower-case host, default port dropped) and the path left after the token path is stripped.
   const origin = `${parsed.protocol}//${parsed.host.toLowerCase().replace(/\.(?=:|$)/, '')}`;
   // The path is ASCII (percent-encoded), so lower-casing keeps every index.
-  const tokenPathAt = parsed.pathname.toLowerCase().search(TOKEN_PATH);
+  const tokenPathAt = parsed.pathname.toLowerCase().search(TOKEN_PATH_AT_END);
   const path = (tokenPathAt >= 0 ? parsed.pathname.slice(0, tokenPathAt) : parsed.pathname).replace(/\/+$/, '');
 
   const refusePath = (what: string): never =>
     invalid(`${raw} has a path (${parsed.pathname}); ${what} is just the origin.`, `Use ${origin}`);
   if (NOT_A_LOGIN_PATH.test(path.toLowerCase())) refusePath('a login URL');
 
+  // What every kind shares, derived here once for everything below the settings.
+  const valueOf = (url: string, kind: LoginUrlKind, hints: LoginUrlHints = {}): NormalizedLoginUrl => ({
+    url,
+    origin,
+    host,
+    kind,
+    ...hints,
+    setupHost: setupHostOf(host, origin),
+    tokenUrl: tokenUrlOf(url),
+    loopback,
+    salesforceHttps: parsed.protocol === 'https:' && isSalesforceHost(host),
+  });
+
   const myDomain = MY_DOMAIN.exec(host);
   if (myDomain) {
     if (path) refusePath('a My Domain login URL');
     const label = myDomain[1]!;
     const partition = myDomain[2];
-    if (partition !== undefined && !(partition in PARTITIONS)) {
-      return { url: origin, kind: 'other' };
-    }
+    if (partition !== undefined && !(partition in PARTITIONS)) return valueOf(origin, 'other');
     const { myDomainName, sandboxName } = splitLabel(label);
     // Legacy (non-enhanced) sandbox My Domains: acme--uat.my.salesforce.com.
     const sandbox = partition === 'sandbox' || (partition === undefined && sandboxName !== undefined);
     const hint = partition === undefined ? (sandbox ? 'sandbox' : 'production') : PARTITIONS[partition];
-    return {
-      url: origin,
-      kind: sandbox ? 'sandbox-my-domain' : 'my-domain',
+    return valueOf(origin, sandbox ? 'sandbox-my-domain' : 'my-domain', {
       ...(hint ? { orgKindHint: hint } : {}),
       myDomainName,
       ...(sandboxName ? { sandboxName } : {}),
       ...(partition ? { partition } : {}),
-    };
+    });
   }
   if (host === 'login.salesforce.com') {
     if (path) refusePath('a login URL');
-    return { url: origin, kind: 'generic-login', orgKindHint: 'production' };
+    return valueOf(origin, 'generic-login', { orgKindHint: 'production' });
   }
   if (host === 'test.salesforce.com') {
     if (path) refusePath('a login URL');
-    return { url: origin, kind: 'generic-test', orgKindHint: 'sandbox' };
+    return valueOf(origin, 'generic-test', { orgKindHint: 'sandbox' });
   }
   if (loopback) {
     if (path) refusePath('a loopback login URL');
-    return { url: origin, kind: 'loopback' };
+    return valueOf(origin, 'loopback');
   }
   const site = MY_SITE.exec(host);
   if (site || /\.force\.com$/.test(host)) {
-    const out: NormalizedLoginUrl = { url: `${origin}${path}`, kind: 'site', orgKindHint: 'site' };
-    if (site) {
-      const { myDomainName, sandboxName } = splitLabel(site[1]!);
-      out.myDomainName = myDomainName;
-      if (sandboxName) out.sandboxName = sandboxName;
-      if (site[2]) out.partition = site[2];
-    }
-    return out;
+    const names = site ? splitLabel(site[1]!) : undefined;
+    return valueOf(`${origin}${path}`, 'site', {
+      orgKindHint: 'site',
+      ...(names ? { myDomainName: names.myDomainName } : {}),
+      ...(names?.sandboxName ? { sandboxName: names.sandboxName } : {}),
+      ...(site?.[2] ? { partition: site[2] } : {}),
+    });
   }
   // A custom domain or an instance host: keep a path, which may be an Experience Cloud site path.
-  return { url: `${origin}${path}`, kind: 'other' };
+  return valueOf(`${origin}${path}`, 'other');
 }
 
-/**
- * Where Setup pages live for this login URL: `https://<name>.my.salesforce-setup.com` for a My
- * Domain (and for its Experience Cloud site host); the login URL's origin otherwise.
- */
-export function setupHost(loginUrl: string): string {
-  // Every finding's copy names Setup pages: doctor --all asks thousands of times for a few hosts.
-  let host = setupHosts.get(loginUrl);
-  if (host === undefined) {
-    if (setupHosts.size >= 256) setupHosts.clear();
-    setupHosts.set(loginUrl, (host = computeSetupHost(loginUrl)));
-  }
-  return host;
+/** The token endpoint of a normalised `url` held as text (a working pair's, an export's endpoint). */
+export function tokenUrlOf(url: string): string {
+  return `${url}${OAUTH_TOKEN_PATH}`;
 }
 
-const setupHosts = new Map<string, string>();
+type LoginUrlHints = Pick<NormalizedLoginUrl, 'orgKindHint' | 'myDomainName' | 'sandboxName' | 'partition'>;
 
-function computeSetupHost(loginUrl: string): string {
-  let parsed: URL;
+/** normalizeLoginUrl for a value that was valid once (a profile's): undefined when it no longer is (edited by hand). */
+export function normalizedOrUndefined(input: string): NormalizedLoginUrl | undefined {
   try {
-    parsed = new URL(loginUrl);
+    return normalizeLoginUrl(input);
   } catch {
-    return loginUrl.replace(/\/+$/, '');
+    return undefined;
   }
-  const host = parsed.hostname.toLowerCase();
+}
+
+/** `https://<name>.my.salesforce-setup.com` for a My Domain or its site host; the origin otherwise. */
+function setupHostOf(host: string, origin: string): string {
   const match = MY_DOMAIN.exec(host) ?? MY_SITE.exec(host);
   if (match && (match[2] === undefined || match[2] in PARTITIONS)) {
     return `https://${match[1]}.${match[2] ? `${match[2]}.` : ''}my.salesforce-setup.com`;
   }
-  return parsed.origin;
+  return origin;
 }
+
+/**
+ * The Setup host for a login URL held only as text (a report's `loginUrl`, the wizard's answers).
+ * Whoever holds a NormalizedLoginUrl reads its `setupHost` instead.
+ */
+export function setupHost(loginUrl: string): string {
+  return normalizedOrUndefined(loginUrl)?.setupHost ?? loginUrl.replace(/\/+$/, '');
+}
+
+let genericLogin: NormalizedLoginUrl | undefined;
+let genericTest: NormalizedLoginUrl | undefined;
 
 /** The generic login host for an org kind: test for sandboxes and scratch orgs, login otherwise. */
-export function genericHostFor(orgKind: OrgKind): string {
-  return orgKind === 'sandbox' || orgKind === 'scratch' ? TEST_HOST : LOGIN_HOST;
+export function genericLoginFor(orgKind: OrgKind): NormalizedLoginUrl {
+  // Normalised on first use, not at import: every command starts by importing this module.
+  return orgKind === 'sandbox' || orgKind === 'scratch' ? (genericTest ??= normalizeLoginUrl(TEST_HOST)) : (genericLogin ??= normalizeLoginUrl(LOGIN_HOST));
 }
-
-/** Registrable domains of Salesforce token and site hosts: a near miss is a typo. */
-const SALESFORCE_DOMAINS = ['salesforce.com', 'force.com', 'site.com', 'salesforce-sites.com', 'cloudforce.com', 'database.com', 'salesforce.mil', 'sfcrmproducts.cn'];
 
 /** Edit distance (insert, delete, substitute, swap neighbours) at most `max`; stops early past it. */
 function withinEdits(a: string, b: string, max: number): boolean {
@@ -280,11 +309,10 @@ export function loginUrlConcern(url: NormalizedLoginUrl, appKind: 'eca' | 'conne
     };
   }
   if (url.kind === 'other') {
-    const host = new URL(url.url).hostname;
-    const near = misspeltSalesforceDomain(host);
+    const near = misspeltSalesforceDomain(url.host);
     if (near) {
       return {
-        message: `${host} is not a Salesforce host; is it a misspelling of ${near}?`,
+        message: `${url.host} is not a Salesforce host; is it a misspelling of ${near}?`,
         cause: 'My Domain login URLs end in .my.salesforce.com (sandboxes: .sandbox.my.salesforce.com); a misspelt host fails to resolve or answers with something that is not Salesforce.',
         hint: 'Check the spelling against Setup → My Domain, e.g. https://acme.my.salesforce.com',
       };

@@ -65,9 +65,14 @@ export const SETUP_PAGES: Readonly<Record<SetupPageId, SetupPage>> = {
 
 export const SETUP_PAGE_IDS = Object.keys(SETUP_PAGES) as SetupPageId[];
 
-/** The page's URL on the org's Setup host (`<name>.my.salesforce-setup.com` for a My Domain). */
+/** The page's URL on a Setup host (NormalizedLoginUrl.setupHost: `<name>.my.salesforce-setup.com` for a My Domain). */
+export function setupPageUrl(id: SetupPageId, host: string): string {
+  return `${host}${SETUP_PAGES[id].path}`;
+}
+
+/** The page's URL for a login URL held only as text (a report's, a profile's); see login-url.ts setupHost. */
 export function setupUrl(id: SetupPageId, loginUrl: string): string {
-  return `${setupHost(loginUrl)}${SETUP_PAGES[id].path}`;
+  return setupPageUrl(id, setupHost(loginUrl));
 }
 
 /** Fallback wording when no URL can be built or opened: `Setup → Quick Find "Profiles"`. */
@@ -77,9 +82,9 @@ export function quickFindText(id: SetupPageId): string {
 
 /**
  * How copy refers to a page: `Profiles (https://…/lightning/setup/EnhancedProfiles/home)` when the
- * org is known, else `Profiles (Setup → Quick Find "Profiles")`.
+ * org's Setup host is known, else `Profiles (Setup → Quick Find "Profiles")`.
  */
-export function pageReference(id: SetupPageId, loginUrl?: string): string {
+export function pageReference(id: SetupPageId, host?: string): string {
   const page = SETUP_PAGES[id];
-  return loginUrl ? `${page.title} (${setupUrl(id, loginUrl)})` : `${page.title} (${quickFindText(id)})`;
+  return host ? `${page.title} (${setupPageUrl(id, host)})` : `${page.title} (${quickFindText(id)})`;
 }

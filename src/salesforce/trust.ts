@@ -1,26 +1,14 @@
-import { isLoopbackHost } from './login-url.js';
+import { isLoopbackHost, isSalesforceHost, type NormalizedLoginUrl } from './login-url.js';
 
 /**
  * What sfjwt believes of a server (README: "What sfjwt trusts"): where an access token or an assertion may go, which
  * URLs from a token answer it accepts, and how server text is made safe to print. No I/O.
  */
 
-/** Domains under which Salesforce serves token and API hosts. */
-const SALESFORCE_DOMAINS = [
-  'salesforce.com',
-  'force.com',
-  'site.com',
-  'salesforce-sites.com',
-  'cloudforce.com',
-  'database.com',
-  'salesforce.mil',
-  'sfcrmproducts.cn',
-];
+export { isSalesforceHost } from './login-url.js';
 
-export function isSalesforceHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/\.$/, '');
-  return SALESFORCE_DOMAINS.some((domain) => host === domain || host.endsWith(`.${domain}`));
-}
+/** The side a decision trusts: a login URL (normalised once), or the admin instance (serverOrigin). */
+export type TrustAnchor = Pick<NormalizedLoginUrl, 'origin' | 'loopback'>;
 
 function parse(url: string): URL | undefined {
   try {
@@ -30,24 +18,27 @@ function parse(url: string): URL | undefined {
   }
 }
 
+/** The anchor for a URL that is not a login URL (the admin instance): parsed, as any server-given URL is. */
+export function serverOrigin(url: string): TrustAnchor | undefined {
+  const parsed = parse(url);
+  return parsed && { origin: parsed.origin, loopback: isLoopbackHost(parsed.hostname) };
+}
+
 /**
- * May a request carrying the access token (or a generic-audience assertion) go to `url`? Only over
- * https to a Salesforce host, or, when the login URL is a loopback one (the emulator), to that very
- * host and port: never to another loopback host or port, never from https down to http.
+ * May a request carrying the access token (or a generic-audience assertion) go to `url` (server-given,
+ * so parsed here)? Only over https to a Salesforce host, or, when the login URL is a loopback one
+ * (the emulator), to that very origin: never to another loopback host or port, never from https down to http.
  */
-export function mayReceiveToken(url: string, loginUrl: string): boolean {
+export function mayReceiveToken(url: string, login: TrustAnchor): boolean {
   const target = parse(url);
-  const login = parse(loginUrl);
-  if (!target || !login || target.username || target.password) return false;
-  if (isLoopbackHost(login.hostname)) return target.protocol === login.protocol && target.host.toLowerCase() === login.host.toLowerCase();
+  if (!target || target.username || target.password) return false;
+  if (login.loopback) return target.origin === login.origin;
   return target.protocol === 'https:' && isSalesforceHost(target.hostname);
 }
 
 /** May an assertion whose `aud` is a generic host (login/test) be posted to this login URL? */
-export function mayReceiveGenericAssertion(loginUrl: string): boolean {
-  const login = parse(loginUrl);
-  if (!login) return false;
-  return isLoopbackHost(login.hostname) || (login.protocol === 'https:' && isSalesforceHost(login.hostname));
+export function mayReceiveGenericAssertion(login: Pick<NormalizedLoginUrl, 'loopback' | 'salesforceHttps'>): boolean {
+  return login.loopback || login.salesforceHttps;
 }
 
 // C0 and C1 controls and DEL; Unicode bidi overrides and isolates, which reorder what a terminal shows.
@@ -59,12 +50,11 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
  * characters or credentials (http too when the login URL is a loopback one, the emulator). An
  * instance URL must be an origin. Returns the URL to use, or why it is refused.
  */
-export function acceptServerUrl(value: string, loginUrl: string, kind: 'origin' | 'url'): { ok: true; url: string } | { ok: false; why: string } {
+export function acceptServerUrl(value: string, login: Pick<TrustAnchor, 'loopback'>, kind: 'origin' | 'url'): { ok: true; url: string } | { ok: false; why: string } {
   if (CONTROL.test(value)) return { ok: false, why: 'it holds control characters' };
   const url = parse(value);
   if (!url) return { ok: false, why: 'it is not a URL' };
-  const loopbackLogin = isLoopbackHost(parse(loginUrl)?.hostname ?? '');
-  if (url.protocol !== 'https:' && !(loopbackLogin && url.protocol === 'http:')) return { ok: false, why: 'it is not an https URL' };
+  if (url.protocol !== 'https:' && !(login.loopback && url.protocol === 'http:')) return { ok: false, why: 'it is not an https URL' };
   if (url.username || url.password) return { ok: false, why: 'it carries credentials' };
   if (kind === 'origin') {
     if (url.pathname !== '/' || url.search || url.hash) return { ok: false, why: 'it is not an origin (scheme, host and port only)' };

@@ -2,13 +2,14 @@ import type { KeyObject } from 'node:crypto';
 import { CancelledError } from '../errors.js';
 import { TransportError, type HttpClient, type HttpResponse } from '../net/types.js';
 import { API_VERSION } from './api-version.js';
-import { audienceMatrix, type AudiencePair } from './audience-matrix.js';
+import { audienceMatrix, type AudiencePair, type LoginPair } from './audience-matrix.js';
 import { classifyTransportError } from './classify.js';
 import { cleanServerText } from './trust.js';
 import type { FindingCode } from './codes.js';
 import { exchangeToken, publicAttempt, type Attempt, type PublicAttempt, type Sleep } from './exchange.js';
 import { findingFor, isRetryable, type ResolvedFinding } from './findings.js';
 import { mostInformative } from './rank.js';
+import type { NormalizedLoginUrl } from './login-url.js';
 import type { AppKind, OrgKind } from './types.js';
 
 export interface VerificationInput {
@@ -18,7 +19,7 @@ export interface VerificationInput {
   signal?: AbortSignal;
   /** Monotonic milliseconds for timings; defaults to now().getTime(). */
   clock?: () => number;
-  loginUrl: string;
+  login: NormalizedLoginUrl;
   orgKind: OrgKind;
   /** Picks the copy of causes/fixes; both kinds are described when unknown. */
   appKind?: AppKind;
@@ -26,7 +27,7 @@ export interface VerificationInput {
   username: string;
   privateKey: KeyObject | string;
   fixedAudience?: string;
-  remembered?: AudiencePair;
+  remembered?: LoginPair;
   /** Per request. */
   timeoutMs: number;
   /** Propagation wait (`--wait`): retry the whole matrix while the failure is retryable. */
@@ -167,12 +168,12 @@ export async function runVerification(input: VerificationInput): Promise<Verific
   const backoff = input.waitBackoff ?? DEFAULT_WAIT_BACKOFF;
   const emit = (event: VerificationEvent) => input.onProgress?.(event);
   const matrix = audienceMatrix({
-    loginUrl: input.loginUrl,
+    login: input.login,
     orgKind: input.orgKind,
     ...(input.fixedAudience !== undefined ? { fixedAudience: input.fixedAudience } : {}),
     ...(input.remembered ? { remembered: input.remembered } : {}),
   });
-  const findingContext = { loginUrl: input.loginUrl, ...(input.appKind ? { appKind: input.appKind } : {}) };
+  const findingContext = { setupHost: input.login.setupHost, ...(input.appKind ? { appKind: input.appKind } : {}) };
 
   let round = 0;
   let nextWait = backoff.initialMs;
@@ -185,11 +186,11 @@ export async function runVerification(input: VerificationInput): Promise<Verific
     // reach it either, and each try could cost a whole --timeout. The next login URL may work.
     const unreachable = new Set<string>();
     for (const pair of matrix) {
-      if (unreachable.has(pair.loginUrl)) continue;
-      emit({ type: 'attempt-start', round, loginUrl: pair.loginUrl, audience: pair.audience });
+      if (unreachable.has(pair.login.url)) continue;
+      emit({ type: 'attempt-start', round, loginUrl: pair.login.url, audience: pair.audience });
       const attempt = await exchangeToken({
         http: input.http,
-        loginUrl: pair.loginUrl,
+        login: pair.login,
         audience: pair.audience,
         clientId: input.clientId,
         username: input.username,
@@ -202,7 +203,7 @@ export async function runVerification(input: VerificationInput): Promise<Verific
         ...(input.signal ? { signal: input.signal } : {}),
       });
       roundAttempts.push(attempt);
-      if (attempt.httpStatus === null && attempt.outcome !== 'ok') unreachable.add(pair.loginUrl);
+      if (attempt.httpStatus === null && attempt.outcome !== 'ok') unreachable.add(pair.login.url);
       emit({ type: 'attempt', round, attempt: publicAttempt(attempt), message: attempt.message, ...(attempt.hint ? { hint: attempt.hint } : {}) });
       if (attempt.outcome === 'ok') {
         success = attempt;

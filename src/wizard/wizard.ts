@@ -99,7 +99,7 @@ function saveProfileEffect(ctx: WizardContext, profile: Profile, onSaved: (confi
 
 /** The token exchange against the saved profile; a success is remembered in it (the working pair). */
 function verifyEffect(ctx: WizardContext, profile: Profile, config: () => ConfigDocument, waitSeconds: number, onOutcome: (outcome: VerificationOutcome) => void): Effect {
-  const pairs = audienceMatrix({ loginUrl: profile.loginUrl, orgKind: profile.orgKind }).map((p) => `${p.loginUrl} aud=${p.audience}`);
+  const pairs = audienceMatrix({ login: parseLoginUrl(profile.loginUrl, 'profile'), orgKind: profile.orgKind }).map((p) => `${p.login.url} aud=${p.audience}`);
   return {
     describe: [{ action: 'verify', detail: `token exchange as ${profile.username} with consumer key ${profile.clientId}, trying ${pairs.join(', then ')}${waitSeconds > 0 ? `, retrying propagation errors for up to ${waitSeconds} s` : ''}` }],
     async apply() {

@@ -48,7 +48,7 @@ export async function assertionMode(options: DoctorOptions, ctx: CommandContext)
       ...(loginUrl ? { loginUrl } : {}),
       ...(orgKind ? { orgKind } : {}),
     },
-    findingContext: { ...(loginUrl ? { loginUrl } : {}), ...(settings.appKind ? { appKind: settings.appKind } : {}) },
+    findingContext: { ...(url ? { setupHost: url.setupHost } : {}), ...(settings.appKind ? { appKind: settings.appKind } : {}) },
   });
   const failing = checks.filter((c) => (c.status === 'fail' || c.status === 'warn') && c.code);
   const report: DoctorReport = {

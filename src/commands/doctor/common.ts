@@ -64,7 +64,7 @@ export function outcomeFor(ctx: CommandContext, report: DoctorReport, strict: bo
 
 export async function selectedSettings(ctx: CommandContext, options: DoctorOptions, config: ConfigDocument, required: boolean): Promise<DoctorSettings> {
   const profile = selectProfile(ctx, config);
-  const settings = gatherSettings({ flags: options, env: ctx.deps.env, ...(profile ? { profile } : {}), cwd: ctx.deps.cwd, useEnv: true });
+  const settings = gatherSettings({ flags: options, env: ctx.deps.env, ...(profile ? { profile } : {}), cwd: ctx.deps.cwd, homedir: ctx.deps.homedir, useEnv: true });
   if (required && isEmpty(settings)) requireProfile(config, undefined, ctx.configDir);
   return settings;
 }

@@ -6,7 +6,8 @@ import { autoFixes } from '../../doctor/render.js';
 import { runDoctor, type Selection } from '../../doctor/run.js';
 import { type DoctorSettings } from '../../doctor/settings.js';
 import type { DoctorReport, FixIo } from '../../doctor/types.js';
-import { audienceMatrix, tokenUrl } from '../../salesforce/audience-matrix.js';
+import { audienceMatrix, pairText } from '../../salesforce/audience-matrix.js';
+import { tokenUrlOf } from '../../salesforce/login-url.js';
 import { readConfig } from '../../store/config-store.js';
 import { backupDir } from '../../store/paths.js';
 import { checkDeps, outcomeFor, renderOptions, selectedSettings, selectionOf, sharedForRun, type DoctorOptions } from './common.js';
@@ -21,16 +22,18 @@ async function showAssertion(ctx: CommandContext, settings: DoctorSettings, repo
   if (!settings.username || !settings.clientId) return { error: 'no assertion: the username and consumer key are needed' };
   const pair =
     report.working ??
-    audienceMatrix({
-      loginUrl: url.normalized.url,
-      orgKind: run.memo.orgKind(),
-      ...(settings.fixedAudience ? { fixedAudience: settings.fixedAudience } : {}),
-      ...(settings.remembered ? { remembered: settings.remembered } : {}),
-    })[0]!;
+    pairText(
+      audienceMatrix({
+        login: url.normalized,
+        orgKind: run.memo.orgKind(),
+        ...(settings.fixedAudience ? { fixedAudience: settings.fixedAudience } : {}),
+        ...(settings.remembered ? { remembered: settings.remembered } : {}),
+      })[0]!,
+    );
   const claims = buildClaims({ clientId: settings.clientId.trim(), username: settings.username.trim(), audience: pair.audience, now: ctx.deps.now() });
   return {
     jwt: signAssertion(claims, key.parsed.key),
-    tokenUrl: tokenUrl(pair.loginUrl),
+    tokenUrl: tokenUrlOf(pair.loginUrl),
     header: { alg: 'RS256', typ: 'JWT' },
     claims: { ...claims },
   };

@@ -1,5 +1,5 @@
 import { findingFor, type FindingContext } from '../../salesforce/findings.js';
-import { setupUrl } from '../../salesforce/setup-pages.js';
+import { setupPageUrl } from '../../salesforce/setup-pages.js';
 import { finding, pass } from '../outcome.js';
 import type { Check, Diagnosis } from '../types.js';
 
@@ -10,7 +10,7 @@ import type { Check, Diagnosis } from '../types.js';
  */
 export function apiDenial(message: string, context: FindingContext): Diagnosis[] {
   const info = findingFor('api-access-denied', context);
-  const permissionSets = context.loginUrl ? setupUrl('permission-sets', context.loginUrl) : null;
+  const permissionSets = context.setupHost ? setupPageUrl('permission-sets', context.setupHost) : null;
   const item = (cause: number, fix: number, url: string | null = info.setupUrl ?? null): Diagnosis => ({
     code: 'api-access-denied',
     cause: info.causes[cause]!,

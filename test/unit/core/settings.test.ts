@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkClientId, checkLoginUrl, checkUsername, orgKindOf, required, resolveSettings } from '../../../src/core/settings.js';
+import { checkClientId, checkLoginUrl, checkUsername, orgKindOf, profileIsFor, rememberedPair, required, resolveSettings } from '../../../src/core/settings.js';
 import { gatherSettings } from '../../../src/doctor/settings.js';
 import type { Profile } from '../../../src/store/profile.js';
 
@@ -73,6 +73,34 @@ describe('the per-field checks', () => {
     expect(login.url).toBe('https://acme--uat.sandbox.my.salesforce.com');
     expect(orgKindOf(s, login)).toBe('sandbox');
     expect(orgKindOf(resolveSettings({ flags: { orgKind: 'developer' }, env: {}, cwd: '/work' }), login)).toBe('developer');
+  });
+});
+
+describe('the remembered pair: normalised once where the profile is read', () => {
+  const verified = { ...profile, audience: 'https://login.salesforce.com', lastVerified: { loginUrl: 'https://login.salesforce.com/' } } as unknown as Profile;
+
+  it('is the recorded endpoint as a login URL value, for the org the profile was made for', () => {
+    const settings = resolveSettings({ flags: {}, env: {}, profile: verified, cwd: '/work' });
+    const login = checkLoginUrl(settings);
+    expect(profileIsFor(settings, login)).toBe(true);
+    expect(rememberedPair(verified, login, true)).toMatchObject({ login: { url: 'https://login.salesforce.com', kind: 'generic-login' }, audience: 'https://login.salesforce.com' });
+  });
+
+  it("is the profile's own login URL when no endpoint was recorded", () => {
+    const login = checkLoginUrl(resolveSettings({ flags: {}, env: {}, profile, cwd: '/work' }));
+    expect(rememberedPair({ ...profile, audience: 'https://acme.my.salesforce.com' } as Profile, login, true)?.login).toBe(login);
+  });
+
+  it('none for another org, or when a hand-edited URL no longer normalises (no crash)', () => {
+    const other = resolveSettings({ flags: { loginUrl: 'https://other.my.salesforce.com' }, env: {}, profile: verified, cwd: '/work' });
+    expect(profileIsFor(other, checkLoginUrl(other))).toBe(false);
+    const sameByFlag = resolveSettings({ flags: { loginUrl: 'ACME.my.salesforce.com/' }, env: {}, profile: verified, cwd: '/work' });
+    expect(profileIsFor(sameByFlag, checkLoginUrl(sameByFlag))).toBe(true);
+    const broken = { ...verified, loginUrl: 'https://acme.lightning.force.com', lastVerified: { loginUrl: 'not a url' } } as unknown as Profile;
+    const flagged = resolveSettings({ flags: { loginUrl: 'https://acme.my.salesforce.com' }, env: {}, profile: broken, cwd: '/work' });
+    expect(profileIsFor(flagged, checkLoginUrl(flagged))).toBe(false);
+    expect(rememberedPair(broken, checkLoginUrl(flagged), true)).toBeUndefined();
+    expect(gatherSettings({ flags: {}, env: {}, profile: broken, cwd: '/work', useEnv: false }).remembered).toBeUndefined();
   });
 });
 

@@ -2,6 +2,7 @@ import { createPrivateKey, createSign } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { base64url, buildClaims, signAssertion } from '../../../src/crypto/assertion.js';
 import { inspectAssertion, type AssertionInspection } from '../../../src/doctor/inspect-assertion.js';
+import { normalizeLoginUrl } from '../../../src/salesforce/login-url.js';
 import { CLIENT_ID, USERNAME, makePair, type Pair } from './fixtures.js';
 
 const NOW = new Date();
@@ -25,7 +26,7 @@ function inspect(token: string, over: Partial<AssertionInspection> = {}) {
     now: NOW,
     verifier: { key: pair.certPem, label: 'the certificate server.crt' },
     expected: { clientId: CLIENT_ID, username: USERNAME, loginUrl: MY, orgKind: 'production' },
-    findingContext: { loginUrl: MY, appKind: 'eca' },
+    findingContext: { setupHost: normalizeLoginUrl(MY).setupHost, appKind: 'eca' },
     ...over,
   });
 }

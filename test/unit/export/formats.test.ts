@@ -4,6 +4,7 @@ import { ecaComponents } from '../../../src/admin/metadata.js';
 import { FORMAT_IDS, fileMode, formatSpec, renderFormat, sfAudienceOverride, simpleSalesforceArgs, type FormatId } from '../../../src/export/formats.js';
 import { readTemplates } from '../../../src/export/templates.js';
 import { appNameFor, contactEmailFor, workingPair, type ExportValues } from '../../../src/export/values.js';
+import { normalizeLoginUrl } from '../../../src/salesforce/login-url.js';
 import { checkXml } from './xml.js';
 
 const CERT = '-----BEGIN CERTIFICATE-----\nMIIBfakeCERTIFICATEbodyForSnapshotsOnly0123456789\n-----END CERTIFICATE-----\n';
@@ -294,20 +295,21 @@ describe('--include-key', () => {
 
 describe('values', () => {
   it('workingPair: the remembered pair, else the fixed audience, else the likely pair for the app kind', () => {
-    const base = { loginUrl: 'https://acme.my.salesforce.com', orgKind: 'production' as const };
-    expect(workingPair({ ...base, appKind: 'eca', remembered: { loginUrl: base.loginUrl, audience: 'https://login.salesforce.com' } })).toEqual({
-      endpoint: base.loginUrl,
+    const loginUrl = 'https://acme.my.salesforce.com';
+    const base = { login: normalizeLoginUrl(loginUrl), orgKind: 'production' as const };
+    expect(workingPair({ ...base, appKind: 'eca', remembered: { login: base.login, audience: 'https://login.salesforce.com' } })).toEqual({
+      endpoint: loginUrl,
       audience: 'https://login.salesforce.com',
       source: 'verified',
     });
     expect(workingPair({ ...base, appKind: 'eca', fixedAudience: 'https://login.salesforce.com' })).toEqual({
-      endpoint: base.loginUrl,
+      endpoint: loginUrl,
       audience: 'https://login.salesforce.com',
       source: 'fixed',
     });
-    expect(workingPair({ ...base, appKind: 'eca' })).toEqual({ endpoint: base.loginUrl, audience: base.loginUrl, source: 'default' });
-    expect(workingPair({ ...base, appKind: 'connected-app' })).toEqual({ endpoint: base.loginUrl, audience: 'https://login.salesforce.com', source: 'default' });
-    expect(workingPair({ loginUrl: 'https://acme--uat.sandbox.my.salesforce.com', orgKind: 'sandbox', appKind: 'connected-app' }).audience).toBe(
+    expect(workingPair({ ...base, appKind: 'eca' })).toEqual({ endpoint: loginUrl, audience: loginUrl, source: 'default' });
+    expect(workingPair({ ...base, appKind: 'connected-app' })).toEqual({ endpoint: loginUrl, audience: 'https://login.salesforce.com', source: 'default' });
+    expect(workingPair({ login: normalizeLoginUrl('https://acme--uat.sandbox.my.salesforce.com'), orgKind: 'sandbox', appKind: 'connected-app' }).audience).toBe(
       'https://test.salesforce.com',
     );
   });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { audienceMatrix, tokenUrl } from '../../../src/salesforce/audience-matrix.js';
+import { audienceMatrix as matrixOf, pairText, type AudiencePair } from '../../../src/salesforce/audience-matrix.js';
+import { normalizeLoginUrl } from '../../../src/salesforce/login-url.js';
+import type { OrgKind } from '../../../src/salesforce/types.js';
 
 const L = 'https://login.salesforce.com';
 const T = 'https://test.salesforce.com';
@@ -7,6 +9,16 @@ const PROD = 'https://acme.my.salesforce.com';
 const SBX = 'https://acme--uat.sandbox.my.salesforce.com';
 const EMU = 'http://127.0.0.1:4567';
 const pairs = (...list: [string, string][]) => list.map(([loginUrl, audience]) => ({ loginUrl, audience }));
+
+/** The matrix for login URLs given as text (normalised here, as the settings do), as text. */
+function audienceMatrix(input: { loginUrl: string; orgKind: OrgKind; fixedAudience?: string; remembered?: AudiencePair }): AudiencePair[] {
+  const { loginUrl, remembered, ...rest } = input;
+  return matrixOf({
+    ...rest,
+    login: normalizeLoginUrl(loginUrl),
+    ...(remembered ? { remembered: { login: normalizeLoginUrl(remembered.loginUrl), audience: remembered.audience } } : {}),
+  }).map(pairText);
+}
 
 describe('audienceMatrix', () => {
   it.each([
@@ -35,9 +47,9 @@ describe('audienceMatrix', () => {
 
 describe('tokenUrl', () => {
   it('appends the token path', () => {
-    expect(tokenUrl(PROD)).toBe(`${PROD}/services/oauth2/token`);
-    expect(tokenUrl(`${PROD}/`)).toBe(`${PROD}/services/oauth2/token`);
-    expect(tokenUrl('https://acme.my.site.com/customers')).toBe('https://acme.my.site.com/customers/services/oauth2/token');
+    expect(normalizeLoginUrl(PROD).tokenUrl).toBe(`${PROD}/services/oauth2/token`);
+    expect(normalizeLoginUrl(`${PROD}/`).tokenUrl).toBe(`${PROD}/services/oauth2/token`);
+    expect(normalizeLoginUrl('https://acme.my.site.com/customers').tokenUrl).toBe('https://acme.my.site.com/customers/services/oauth2/token');
   });
 });
 

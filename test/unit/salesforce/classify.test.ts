@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { TransportError } from '../../../src/net/types.js';
 import { classifyTokenResponse, classifyTransportError, codeForOAuthError } from '../../../src/salesforce/classify.js';
+import { normalizeLoginUrl } from '../../../src/salesforce/login-url.js';
 
 const URL_ = 'https://acme.my.salesforce.com/services/oauth2/token';
+const LOGIN = normalizeLoginUrl(URL_);
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-  classifyTokenResponse({ status, headers: { 'content-type': 'application/json;charset=UTF-8', ...headers }, body: JSON.stringify(body), url: URL_ });
+  classifyTokenResponse({ status, headers: { 'content-type': 'application/json;charset=UTF-8', ...headers }, body: JSON.stringify(body), url: URL_, login: LOGIN });
 
 describe('classifyTokenResponse: every error of SALESFORCE.md §4', () => {
   it.each([
@@ -87,7 +89,7 @@ describe('classifyTokenResponse: other answers', () => {
 
   it.each([500, 502, 503, 504])('HTTP %i is server-error whatever the body', (status) => {
     expect(json(status, { error: 'invalid_grant', error_description: 'invalid assertion' }).outcome).toBe('server-error');
-    expect(classifyTokenResponse({ status, headers: {}, body: '<html>Bad gateway</html>', url: URL_ }).outcome).toBe('server-error');
+    expect(classifyTokenResponse({ status, headers: {}, body: '<html>Bad gateway</html>', url: URL_, login: LOGIN }).outcome).toBe('server-error');
   });
 
   it('an HTML login page is not-token-endpoint, naming the URL and the status', () => {
@@ -96,6 +98,7 @@ describe('classifyTokenResponse: other answers', () => {
       headers: { 'content-type': 'text/html; charset=UTF-8' },
       body: '<!DOCTYPE html><html><head><title>Login | Salesforce</title></head><body>...</body></html>',
       url: URL_,
+      login: LOGIN,
     });
     expect(result.outcome).toBe('not-token-endpoint');
     if (result.outcome === 'ok') throw new Error('unexpected ok');
@@ -107,18 +110,18 @@ describe('classifyTokenResponse: other answers', () => {
   });
 
   it('a proxy page, a redirect and an empty body are not-token-endpoint', () => {
-    expect(classifyTokenResponse({ status: 407, headers: {}, body: 'Proxy Authentication Required', url: URL_ }).outcome).toBe('not-token-endpoint');
-    const redirect = classifyTokenResponse({ status: 302, headers: { location: 'https://acme.my.salesforce.com/' }, body: '', url: URL_ });
+    expect(classifyTokenResponse({ status: 407, headers: {}, body: 'Proxy Authentication Required', url: URL_, login: LOGIN }).outcome).toBe('not-token-endpoint');
+    const redirect = classifyTokenResponse({ status: 302, headers: { location: 'https://acme.my.salesforce.com/' }, body: '', url: URL_, login: LOGIN });
     expect(redirect.outcome).toBe('not-token-endpoint');
     if (redirect.outcome !== 'ok') expect(redirect.message).toContain('redirecting to https://acme.my.salesforce.com/');
-    const empty = classifyTokenResponse({ status: 400, headers: {}, body: '', url: URL_ });
+    const empty = classifyTokenResponse({ status: 400, headers: {}, body: '', url: URL_, login: LOGIN });
     expect(empty.outcome).toBe('not-token-endpoint');
     if (empty.outcome !== 'ok') expect(empty.message).toContain('an empty body');
   });
 
   it('a REST error array or broken JSON is not-token-endpoint', () => {
     expect(json(401, [{ errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' }]).outcome).toBe('not-token-endpoint');
-    expect(classifyTokenResponse({ status: 400, headers: {}, body: '{"error": ', url: URL_ }).outcome).toBe('not-token-endpoint');
+    expect(classifyTokenResponse({ status: 400, headers: {}, body: '{"error": ', url: URL_, login: LOGIN }).outcome).toBe('not-token-endpoint');
   });
 });
 

@@ -4,6 +4,7 @@ import { JWT_BEARER_GRANT, decodeJwt, verifyRs256 } from '../../../src/crypto/as
 import { CancelledError } from '../../../src/errors.js';
 import { TransportError } from '../../../src/net/types.js';
 import { exchangeToken, publicAttempt, type ExchangeInput } from '../../../src/salesforce/exchange.js';
+import { normalizeLoginUrl } from '../../../src/salesforce/login-url.js';
 import { claimsOf, createFakeHttp, fakeClock, html, json, oauthError, type FakeHttp } from './fake-http.js';
 
 const LOGIN = 'https://acme.my.salesforce.com';
@@ -20,7 +21,7 @@ function setup(fake: FakeHttp, overrides: Partial<ExchangeInput> = {}) {
   const clock = fakeClock();
   const input: ExchangeInput = {
     http: fake.client,
-    loginUrl: LOGIN,
+    login: normalizeLoginUrl(LOGIN),
     audience: LOGIN,
     clientId: '3MVG9.consumer.key',
     username: 'integration@acme.com',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_CODES } from '../../../src/salesforce/codes.js';
 import { allFindings, findingFor, isRetryable } from '../../../src/salesforce/findings.js';
+import { normalizeLoginUrl } from '../../../src/salesforce/login-url.js';
 import { SETUP_PAGE_IDS, SETUP_PAGES, pageReference, quickFindText, setupUrl } from '../../../src/salesforce/setup-pages.js';
 
 const FINDINGS = allFindings();
@@ -37,10 +38,10 @@ describe('FINDINGS catalogue', () => {
 });
 
 describe('findingFor', () => {
-  const loginUrl = 'https://acme.my.salesforce.com';
+  const { setupHost } = normalizeLoginUrl('https://acme.my.salesforce.com');
 
   it('resolves Setup links on the org Setup host for an ECA', () => {
-    const finding = findingFor('user-not-approved', { appKind: 'eca', loginUrl });
+    const finding = findingFor('user-not-approved', { appKind: 'eca', setupHost });
     expect(finding.setupPage).toBe('eca-manager');
     expect(finding.setupUrl).toBe('https://acme.my.salesforce-setup.com/lightning/setup/ManageExternalClientApplication/home');
     expect(finding.fixes[0]).toContain('External Client App Manager (https://acme.my.salesforce-setup.com/lightning/setup/ManageExternalClientApplication/home)');
@@ -49,7 +50,7 @@ describe('findingFor', () => {
   });
 
   it('uses Connected App copy and pages for a Connected App', () => {
-    const finding = findingFor('user-not-approved', { appKind: 'connected-app', loginUrl: 'https://acme--uat.sandbox.my.salesforce.com' });
+    const finding = findingFor('user-not-approved', { appKind: 'connected-app', setupHost: normalizeLoginUrl('https://acme--uat.sandbox.my.salesforce.com').setupHost });
     expect(finding.setupPage).toBe('manage-connected-apps');
     expect(finding.setupUrl).toBe('https://acme--uat.sandbox.my.salesforce-setup.com/lightning/setup/ConnectedApplication/home');
     expect(finding.fixes.join('\n')).toMatch(/Manage Profiles or Manage Permission Sets/);
@@ -84,7 +85,7 @@ describe('findingFor', () => {
     }
   });
 
-  it('accepts the Setup host instead of the login URL', () => {
+  it('builds links on a Setup host given as is', () => {
     const finding = findingFor('inactive-user', { setupHost: 'https://acme.my.salesforce-setup.com' });
     expect(finding.setupUrl).toBe('https://acme.my.salesforce-setup.com/lightning/setup/ManageUsers/home');
   });

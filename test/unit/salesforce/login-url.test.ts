@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
-import { genericHostFor, isLoopbackHost, normalizeLoginUrl, setupHost } from '../../../src/salesforce/login-url.js';
+import { genericLoginFor, isLoopbackHost, normalizeLoginUrl, setupHost } from '../../../src/salesforce/login-url.js';
 
 describe('normalizeLoginUrl accepts', () => {
   it.each([
@@ -37,15 +37,30 @@ describe('normalizeLoginUrl accepts', () => {
     expect(result.myDomainName).toBe(name);
   });
 
-  it('splits the sandbox name out of an enhanced sandbox host', () => {
+  it('splits the sandbox name out of an enhanced sandbox host, and derives what the layers below need', () => {
     expect(normalizeLoginUrl('acme--uat.sandbox.my.salesforce.com')).toEqual({
       url: 'https://acme--uat.sandbox.my.salesforce.com',
+      origin: 'https://acme--uat.sandbox.my.salesforce.com',
+      host: 'acme--uat.sandbox.my.salesforce.com',
       kind: 'sandbox-my-domain',
       orgKindHint: 'sandbox',
       myDomainName: 'acme',
       sandboxName: 'uat',
       partition: 'sandbox',
+      setupHost: 'https://acme--uat.sandbox.my.salesforce-setup.com',
+      tokenUrl: 'https://acme--uat.sandbox.my.salesforce.com/services/oauth2/token',
+      loopback: false,
+      salesforceHttps: true,
     });
+  });
+
+  it.each([
+    ['https://acme.my.site.com/customers', 'https://acme.my.site.com', 'https://acme.my.salesforce-setup.com', false, true],
+    ['http://127.0.0.1:8443', 'http://127.0.0.1:8443', 'http://127.0.0.1:8443', true, false],
+    ['https://acme.my.salesforce.co', 'https://acme.my.salesforce.co', 'https://acme.my.salesforce.co', false, false],
+    ['https://acme.my.salesforce.mil', 'https://acme.my.salesforce.mil', 'https://acme.my.salesforce.mil', false, true],
+  ])('%s: origin %s, Setup host %s, loopback %s, Salesforce over https %s', (input, origin, setup, loopback, salesforceHttps) => {
+    expect(normalizeLoginUrl(input)).toMatchObject({ origin, setupHost: setup, loopback, salesforceHttps });
   });
 });
 
@@ -131,12 +146,12 @@ describe('setupHost', () => {
   ])('%s → %s', (loginUrl, expected) => expect(setupHost(loginUrl)).toBe(expected));
 });
 
-describe('genericHostFor', () => {
+describe('genericLoginFor', () => {
   it.each([
     ['production', 'https://login.salesforce.com'],
     ['developer', 'https://login.salesforce.com'],
     ['site', 'https://login.salesforce.com'],
     ['sandbox', 'https://test.salesforce.com'],
     ['scratch', 'https://test.salesforce.com'],
-  ] as const)('%s → %s', (kind, host) => expect(genericHostFor(kind)).toBe(host));
+  ] as const)('%s → %s', (kind, host) => expect(genericLoginFor(kind)).toEqual(normalizeLoginUrl(host)));
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyTokenResponse } from '../../../src/salesforce/classify.js';
+import { normalizeLoginUrl } from '../../../src/salesforce/login-url.js';
 import { acceptServerUrl, cleanServerText, isSalesforceHost, mayReceiveToken } from '../../../src/salesforce/trust.js';
 
 describe('isSalesforceHost', () => {
@@ -20,7 +21,7 @@ describe('isSalesforceHost', () => {
 
 describe('mayReceiveToken', () => {
   it('https Salesforce hosts only, for a Salesforce login URL', () => {
-    const login = 'https://acme.my.salesforce.com';
+    const login = normalizeLoginUrl('https://acme.my.salesforce.com');
     expect(mayReceiveToken('https://acme.my.salesforce.com/services/data/', login)).toBe(true);
     expect(mayReceiveToken('https://login.salesforce.com/id/00D/005', login)).toBe(true);
     expect(mayReceiveToken('http://acme.my.salesforce.com/id/00D/005', login)).toBe(false);
@@ -29,7 +30,7 @@ describe('mayReceiveToken', () => {
   });
 
   it("the emulator's own host and port only, for a loopback login URL", () => {
-    const login = 'http://127.0.0.1:8080';
+    const login = normalizeLoginUrl('http://127.0.0.1:8080');
     expect(mayReceiveToken('http://127.0.0.1:8080/id/00D/005', login)).toBe(true);
     expect(mayReceiveToken('http://127.0.0.2:8080/id/00D/005', login)).toBe(false);
     expect(mayReceiveToken('http://127.0.0.1:8081/id', login)).toBe(false);
@@ -39,7 +40,7 @@ describe('mayReceiveToken', () => {
 });
 
 describe('acceptServerUrl', () => {
-  const login = 'https://acme.my.salesforce.com';
+  const login = normalizeLoginUrl('https://acme.my.salesforce.com');
   it.each([
     ['https://acme.my.salesforce.com', 'origin', { ok: true, url: 'https://acme.my.salesforce.com' }],
     ['https://acme.my.salesforce.com/', 'origin', { ok: true, url: 'https://acme.my.salesforce.com' }],
@@ -52,7 +53,7 @@ describe('acceptServerUrl', () => {
   ] as const)('%j as %s', (value, kind, expected) => expect(acceptServerUrl(value, login, kind)).toEqual(expected));
 
   it('http for a loopback login URL (the emulator)', () => {
-    expect(acceptServerUrl('http://127.0.0.1:9/', 'http://127.0.0.1:9', 'origin')).toEqual({ ok: true, url: 'http://127.0.0.1:9' });
+    expect(acceptServerUrl('http://127.0.0.1:9/', normalizeLoginUrl('http://127.0.0.1:9'), 'origin')).toEqual({ ok: true, url: 'http://127.0.0.1:9' });
   });
 });
 
@@ -66,13 +67,14 @@ describe('cleanServerText', () => {
 
 describe('classifyTokenResponse and hostile answers', () => {
   const url = 'https://acme.my.salesforce.com/services/oauth2/token';
+  const login = normalizeLoginUrl(url);
   it('a 3xx is not-token-endpoint naming the Location, even with a token-shaped JSON body', () => {
-    const answer = classifyTokenResponse({ status: 302, headers: { location: 'https://evil.example/\u001b[2Jx' }, body: '{"access_token":"t"}', url });
+    const answer = classifyTokenResponse({ status: 302, headers: { location: 'https://evil.example/\u001b[2Jx' }, body: '{"access_token":"t"}', url, login });
     expect(answer).toMatchObject({ outcome: 'not-token-endpoint', message: expect.stringContaining('redirecting to https://evil.example/x') });
   });
 
   it('error and error_description come back clean', () => {
-    const answer = classifyTokenResponse({ status: 400, headers: {}, body: JSON.stringify({ error: 'invalid_grant\u0007', error_description: 'user hasn\u2019t approved\u001b[2J this consumer' }), url });
+    const answer = classifyTokenResponse({ status: 400, headers: {}, body: JSON.stringify({ error: 'invalid_grant\u0007', error_description: 'user hasn\u2019t approved\u001b[2J this consumer' }), url, login });
     expect(answer).toMatchObject({ outcome: 'user-not-approved', error: 'invalid_grant', errorDescription: 'user hasn’t approved this consumer' });
   });
 
@@ -82,6 +84,7 @@ describe('classifyTokenResponse and hostile answers', () => {
       headers: {},
       body: JSON.stringify({ access_token: 't', instance_url: 'https://acme.my.salesforce.com', id: 'https://collector.example/id/00D/005' }),
       url,
+      login,
     });
     expect(answer).toMatchObject({ outcome: 'not-token-endpoint', message: expect.stringContaining('with an id sfjwt will not use') });
   });

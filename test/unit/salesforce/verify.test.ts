@@ -1,6 +1,7 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TransportError, type HttpRequest, type HttpResponse } from '../../../src/net/types.js';
+import { normalizeLoginUrl } from '../../../src/salesforce/login-url.js';
 import { latestVersion, parseIdentityUrl, runVerification, sandboxFromIdentityUrl, type VerificationEvent, type VerificationInput } from '../../../src/salesforce/verify.js';
 import { claimsOf, createFakeHttp, fakeClock, json, oauthError, type FakeHttp } from './fake-http.js';
 
@@ -41,7 +42,7 @@ function run(fake: FakeHttp, overrides: Partial<VerificationInput> = {}) {
     http: fake.client,
     now: clock.now,
     sleep: clock.sleep,
-    loginUrl: MY,
+    login: normalizeLoginUrl(MY),
     orgKind: 'production',
     appKind: 'eca',
     clientId: '3MVG9.key',
@@ -105,7 +106,7 @@ describe('runVerification', () => {
 
   it('tries the remembered pair first', async () => {
     const fake = withApi(createFakeHttp().on('POST', `${MY}/services/oauth2/token`, json(200, TOKEN)));
-    const outcome = await run(fake, { remembered: { loginUrl: MY, audience: L } }).promise;
+    const outcome = await run(fake, { remembered: { login: normalizeLoginUrl(MY), audience: L } }).promise;
     if (!outcome.ok) throw new Error(outcome.message);
     expect(outcome.result.audience).toBe(L);
     expect(outcome.result.attempts).toHaveLength(1);
@@ -296,7 +297,7 @@ describe('runVerification', () => {
     const EMU = 'http://127.0.0.1:4567';
     const fake = createFakeHttp().on('POST', `${EMU}/services/oauth2/token`, oauthError('invalid_grant', 'invalid assertion'));
     fake.on('POST', `${EMU}/services/oauth2/token`, json(400, { error: 'invalid_grant', error_description: 'invalid assertion' }, { date: 'Sun, 01 Mar 2026 09:59:50 GMT' }));
-    const outcome = await run(fake, { loginUrl: EMU }).promise;
+    const outcome = await run(fake, { login: normalizeLoginUrl(EMU) }).promise;
     if (outcome.ok) throw new Error('expected a failure');
     expect(outcome.attempts.map((a) => a.loginUrl)).toEqual([EMU, EMU]);
     expect(outcome.code).toBe('invalid-assertion');
