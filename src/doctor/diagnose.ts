@@ -2,7 +2,7 @@ import type { AudiencePair } from '../salesforce/audience-matrix.js';
 import type { FindingCode } from '../salesforce/codes.js';
 import type { PublicAttempt } from '../salesforce/exchange.js';
 import { findingFor, type FindingContext } from '../salesforce/findings.js';
-import { setupHost, type LoginUrlKind } from '../salesforce/login-url.js';
+import type { NormalizedLoginUrl } from '../salesforce/login-url.js';
 import { setupPageUrl } from '../salesforce/setup-pages.js';
 import type { AppKind, OrgKind } from '../salesforce/types.js';
 import { AFTER_TOKEN, EXCHANGE_FAILED, type Facts, type Row } from './diagnosis-table.js';
@@ -16,9 +16,7 @@ export interface DiagnosisInput {
   failure?: { code: FindingCode; message: string };
   checks: readonly Pick<CheckResult, 'id' | 'status' | 'code' | 'summary' | 'fix'>[];
   appKind?: AppKind;
-  loginUrl?: string;
-  loginUrlKind?: LoginUrlKind;
-  myDomainName?: string;
+  login?: NormalizedLoginUrl;
   orgKind?: OrgKind;
   fixedAudience?: string;
   clockSkewSeconds: number | null;
@@ -39,7 +37,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
   };
   // Worked out once: every finding of the diagnosis links Setup pages on it.
   const context: FindingContext = {
-    ...(input.loginUrl ? { setupHost: setupHost(input.loginUrl) } : {}),
+    ...(input.login ? { setupHost: input.login.setupHost } : {}),
     ...(input.appKind ? { appKind: input.appKind } : {}),
     ...(input.alias ? { alias: input.alias } : {}),
   };
@@ -112,7 +110,7 @@ function factsFor(input: DiagnosisInput, failure: Facts['failure'], context: Fin
     waitCommand: `sfjwt verify${a} --wait 600`,
     renewCommand: `sfjwt cert renew${a}`,
     uploadPage: findingFor('invalid-assertion', context).setupUrl ?? null,
-    myDomainHint: input.myDomainName ? `https://${input.myDomainName}.my.salesforce.com` : 'https://<MyDomain>.my.salesforce.com',
+    myDomainHint: input.login?.myDomainName ? `https://${input.login.myDomainName}.my.salesforce.com` : 'https://<MyDomain>.my.salesforce.com',
     certLabel: input.certPath ?? 'the certificate',
     finding: (code) => findingFor(code, context),
   };

@@ -77,7 +77,7 @@ const usernameMismatch: Row = {
 };
 
 const waitAndRetry = (f: Facts) => `Wait and retry: \`${f.waitCommand}\`.`;
-const isGeneric = (f: Facts) => f.input.loginUrlKind === 'generic-login' || f.input.loginUrlKind === 'generic-test';
+const isGeneric = (f: Facts) => f.input.login?.kind === 'generic-login' || f.input.login?.kind === 'generic-test';
 const onlyGenericHosts = (f: Facts) => f.failed.every((a) => GENERIC.test(a.audience) || GENERIC.test(a.loginUrl));
 const keyCertMismatch = (f: Facts) => f.flagged('key-cert-mismatch') !== undefined;
 const keyMatchesCert = (f: Facts) => !keyCertMismatch(f) && f.statusOf('key-cert-match') === 'pass';

@@ -2,7 +2,7 @@ import { explainErrorText, type ExplainedError } from '../salesforce/classify.js
 import { TOKEN_CODES, type FindingCode } from '../salesforce/codes.js';
 import type { PublicAttempt } from '../salesforce/exchange.js';
 import { findingFor, type FindingContext } from '../salesforce/findings.js';
-import { setupHost, type LoginUrlKind } from '../salesforce/login-url.js';
+import type { NormalizedLoginUrl } from '../salesforce/login-url.js';
 import { mostInformative } from '../salesforce/rank.js';
 import type { AppKind, OrgKind } from '../salesforce/types.js';
 import { diagnose } from './diagnose.js';
@@ -10,8 +10,7 @@ import { aliasFlag } from './outcome.js';
 import type { CheckResult, DoctorReport } from './types.js';
 
 export interface ExplainContext {
-  loginUrl?: string;
-  loginUrlKind?: LoginUrlKind;
+  login?: NormalizedLoginUrl;
   appKind?: AppKind;
   orgKind?: OrgKind;
   /** The profile in use: suggested commands then carry `-a <alias>`. */
@@ -73,7 +72,7 @@ function quote(match: ExplainedError): string {
  */
 export function explainError(text: string, context: ExplainContext = {}): DoctorReport {
   const findingContext: FindingContext = {
-    ...(context.loginUrl ? { setupHost: setupHost(context.loginUrl) } : {}),
+    ...(context.login ? { setupHost: context.login.setupHost } : {}),
     ...(context.appKind ? { appKind: context.appKind } : {}),
     ...(context.alias ? { alias: context.alias } : {}),
   };
@@ -122,7 +121,7 @@ export function explainError(text: string, context: ExplainContext = {}): Doctor
     .filter((m) => (TOKEN_CODES as readonly string[]).includes(m.code))
     .flatMap((m) =>
       Array.from({ length: m.count }, () => ({
-        loginUrl: m.loginUrl ?? context.loginUrl ?? '',
+        loginUrl: m.loginUrl ?? context.login?.url ?? '',
         audience: m.audience ?? '',
         outcome: m.code,
         httpStatus: null,
@@ -138,11 +137,10 @@ export function explainError(text: string, context: ExplainContext = {}): Doctor
     ...(top ? { failure: { code: top.outcome as FindingCode, message: `"${top.errorDescription ?? top.error}"` } } : {}),
     checks: checks.map((c) => ({ ...c, summary: c.causes[0] ?? c.summary })),
     ...(context.appKind ? { appKind: context.appKind } : {}),
-    ...(context.loginUrl ? { loginUrl: context.loginUrl } : {}),
-    ...(context.loginUrlKind ? { loginUrlKind: context.loginUrlKind } : {}),
+    ...(context.login ? { login: context.login } : {}),
     ...(context.orgKind ? { orgKind: context.orgKind } : {}),
     ...(context.alias ? { alias: context.alias } : {}),
     clockSkewSeconds: null,
   });
-  return { alias: null, loginUrl: context.loginUrl ?? null, checks, attempts: [], working: null, diagnosis, clockSkewSeconds: null };
+  return { alias: null, loginUrl: context.login?.url ?? null, checks, attempts: [], working: null, diagnosis, clockSkewSeconds: null };
 }

@@ -221,7 +221,7 @@ export async function runDoctor(input: DoctorRunInput): Promise<{ report: Doctor
     ...(failure ? { failure } : {}),
     checks: checked.flatMap((c) => byId.get(c.id) ?? []),
     ...(input.settings.appKind ? { appKind: input.settings.appKind } : {}),
-    ...(url.ok ? { loginUrl: url.normalized.url, loginUrlKind: url.normalized.kind, myDomainName: url.normalized.myDomainName } : {}),
+    ...(url.ok ? { login: url.normalized } : {}),
     orgKind: memo.orgKind(),
     ...(input.settings.fixedAudience ? { fixedAudience: input.settings.fixedAudience } : {}),
     clockSkewSeconds,

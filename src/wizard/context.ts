@@ -1,6 +1,7 @@
 import type { CommandContext } from '../command.js';
 import type { Effect as CoreEffect } from '../core/effects.js';
 import type { Settings } from '../core/settings.js';
+import type { NormalizedLoginUrl } from '../salesforce/login-url.js';
 import type { AppKind, OrgKind } from '../salesforce/types.js';
 
 /** `sfjwt init`'s options as commander hands them over (see src/cli.ts). */
@@ -70,6 +71,8 @@ export interface WizardContext extends CommandContext {
   /** A Setup page would be handed to the browser: interactive and not --no-open. */
   wouldOpen: boolean;
   answers: Answers;
+  /** The login URL answered (answers.loginUrl), as the value object the org step normalised. */
+  login?: NormalizedLoginUrl;
   /** The third layer of resolve(): the saved progress, then the existing profile. */
   stored: Answers;
   /** 'answer': given earlier in this run (the user went back to that step's instructions). */
@@ -98,10 +101,10 @@ export interface WizardContext extends CommandContext {
 }
 
 /** What a step of questions uses: the values given, stored and answered, and a prompter (create-astro's steps take a Pick like this). */
-export type AnswerContext = Pick<WizardContext, 'options' | 'given' | 'stored' | 'storedFrom' | 'previous' | 'answers' | 'alias' | 'yes' | 'interactive' | 'deps' | 'ui' | 'warn'>;
+export type AnswerContext = Pick<WizardContext, 'options' | 'given' | 'stored' | 'storedFrom' | 'previous' | 'answers' | 'login' | 'alias' | 'yes' | 'interactive' | 'deps' | 'ui' | 'warn'>;
 
 /** What a step done in Setup uses: its instructions, the browser, the plan. */
-export type ManualContext = Pick<WizardContext, 'interactive' | 'dryRun' | 'done' | 'wouldOpen' | 'lastOpened' | 'plan' | 'answers' | 'alias' | 'deps' | 'ui'>;
+export type ManualContext = Pick<WizardContext, 'interactive' | 'dryRun' | 'done' | 'wouldOpen' | 'lastOpened' | 'plan' | 'answers' | 'login' | 'alias' | 'deps' | 'ui'>;
 
 export type StepOutcome = 'next' | 'back';
 

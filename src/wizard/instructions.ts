@@ -3,7 +3,7 @@
  * Tests assert on it; nothing here prints or opens.
  */
 import path from 'node:path';
-import { quickFindText, setupUrl, SETUP_PAGES, type SetupPageId } from '../salesforce/setup-pages.js';
+import { quickFindText, setupPageUrl, SETUP_PAGES, type SetupPageId } from '../salesforce/setup-pages.js';
 import type { AppKind, OrgKind } from '../salesforce/types.js';
 import type { ManualStepId } from './context.js';
 
@@ -75,8 +75,8 @@ export function sandboxUsernameWarning(username: string, sandboxName: string | u
 
 export interface InstructionInput {
   appKind: AppKind;
-  /** The org's login URL, when known: links are built on its Setup host. */
-  loginUrl?: string;
+  /** The org's Setup host (NormalizedLoginUrl.setupHost), when the login URL is known: links are built on it. */
+  setupHost?: string;
   certPath: string;
   appName: string;
   contactEmail?: string;
@@ -239,7 +239,7 @@ export function instructionsFor(step: ManualStepId, input: InstructionInput): Ma
   return {
     step,
     page,
-    ...(input.loginUrl ? { url: setupUrl(page, input.loginUrl) } : {}),
+    ...(input.setupHost ? { url: setupPageUrl(page, input.setupHost) } : {}),
     quickFind: quickFindText(page),
     ...body,
   } as ManualInstructions;

@@ -74,11 +74,11 @@ export async function manualStep(
 }
 
 /** The instructions' inputs from what the steps decided so far. */
-export function instructionInput(ctx: Pick<WizardContext, 'answers' | 'alias'>): InstructionInput {
+export function instructionInput(ctx: Pick<WizardContext, 'answers' | 'alias' | 'login'>): InstructionInput {
   const a = ctx.answers;
   return {
     appKind: a.appKind ?? 'eca',
-    ...(a.loginUrl ? { loginUrl: a.loginUrl } : {}),
+    ...(ctx.login ? { setupHost: ctx.login.setupHost } : {}),
     certPath: a.certPath ?? '<certificate path>',
     appName: a.appName ?? defaultAppName(ctx.alias),
     ...(a.contactEmail ? { contactEmail: a.contactEmail } : {}),

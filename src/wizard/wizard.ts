@@ -14,14 +14,14 @@ import type { Effect, ManualStepId, WizardContext } from './context.js';
 import { perform, performPending } from './effects.js';
 import { instructionsFor, MANUAL_STEPS, renderChecklist } from './instructions.js';
 import { instructionInput } from './manual.js';
-import { ANSWER, isMissing, missingValuesError, resolve, type ResolveSpec } from './resolve.js';
+import { isMissing, missingValuesError, resolve, type ResolveSpec } from './resolve.js';
 import { parseAppName, parseEmail } from './steps/app.js';
 import { consumerKeySpec } from './steps/consumer-key.js';
 import { renderPlan, renderSummary } from './steps/next-steps.js';
-import { loginUrlSpec, orgKindSpec, parseLoginUrl, usernameSpec } from './steps/org.js';
+import { loginUrlSpec, orgKindSpec, usernameSpec } from './steps/org.js';
 import { runSteps, saveProgress } from './steps-runner.js';
 
-function setupUrls(ctx: Pick<WizardContext, 'answers' | 'alias'>): Partial<Record<ManualStepId, string>> {
+function setupUrls(ctx: Pick<WizardContext, 'answers' | 'alias' | 'login'>): Partial<Record<ManualStepId, string>> {
   const input = instructionInput(ctx);
   const urls: Partial<Record<ManualStepId, string>> = {};
   for (const step of MANUAL_STEPS) {
@@ -99,7 +99,7 @@ function saveProfileEffect(ctx: WizardContext, profile: Profile, onSaved: (confi
 
 /** The token exchange against the saved profile; a success is remembered in it (the working pair). */
 function verifyEffect(ctx: WizardContext, profile: Profile, config: () => ConfigDocument, waitSeconds: number, onOutcome: (outcome: VerificationOutcome) => void): Effect {
-  const pairs = audienceMatrix({ login: parseLoginUrl(profile.loginUrl, 'profile'), orgKind: profile.orgKind }).map((p) => `${p.login.url} aud=${p.audience}`);
+  const pairs = audienceMatrix({ login: ctx.login!, orgKind: profile.orgKind }).map((p) => `${p.login.url} aud=${p.audience}`);
   return {
     describe: [{ action: 'verify', detail: `token exchange as ${profile.username} with consumer key ${profile.clientId}, trying ${pairs.join(', then ')}${waitSeconds > 0 ? `, retrying propagation errors for up to ${waitSeconds} s` : ''}` }],
     async apply() {
@@ -244,7 +244,10 @@ async function reenterAfterFailure(ctx: WizardContext, code: FindingCode): Promi
   const orgKind = ctx.answers.orgKind ?? 'production';
   if (choice === 'clientId') ctx.answers.clientId = await resolve(ctx, { ...consumerKeySpec(ctx), ...fresh, suggested: ctx.answers.clientId });
   if (choice === 'username') ctx.answers.username = await resolve(ctx, { ...usernameSpec(ctx, orgKind), ...fresh, suggested: ctx.answers.username });
-  if (choice === 'loginUrl') ctx.answers.loginUrl = (await resolve(ctx, { ...loginUrlSpec(ctx, orgKind), ...fresh, suggested: parseLoginUrl(ctx.answers.loginUrl!, ANSWER) })).url;
+  if (choice === 'loginUrl') {
+    ctx.login = await resolve(ctx, { ...loginUrlSpec(ctx, orgKind), ...fresh, ...(ctx.login ? { suggested: ctx.login } : {}) });
+    ctx.answers.loginUrl = ctx.login.url;
+  }
   return true;
 }
 

@@ -17,7 +17,7 @@ export async function explainMode(options: DoctorOptions, ctx: CommandContext): 
     // An invalid login URL gets the generic references too.
     if (settings.login?.ok !== false) {
       context = {
-        ...(url ? { loginUrl: url.url, loginUrlKind: url.kind } : {}),
+        ...(url ? { login: url } : {}),
         ...(settings.appKind ? { appKind: settings.appKind } : {}),
         ...((settings.orgKind ?? url?.orgKindHint) ? { orgKind: (settings.orgKind ?? url?.orgKindHint)! } : {}),
         ...(settings.alias ? { alias: settings.alias } : {}),

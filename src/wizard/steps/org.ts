@@ -144,6 +144,7 @@ export const orgStep: Step = {
     let typed: string | undefined;
     const login = await resolve(ctx, loginUrlSpec(ctx, orgKind, (raw) => (typed = raw)));
     ctx.answers.loginUrl = login.url;
+    ctx.login = login;
     if (login.orgKindHint && login.orgKindHint !== orgKind && !(login.orgKindHint === 'production' && orgKind === 'developer')) {
       ui.warn(`${login.url} looks like a ${login.orgKindHint} URL, but the org kind is ${orgKind}; check both (sandbox My Domains look like https://acme--uat.sandbox.my.salesforce.com).`);
     }

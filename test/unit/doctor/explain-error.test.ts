@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { explainError } from '../../../src/doctor/explain-error.js';
+import { normalizeLoginUrl } from '../../../src/salesforce/login-url.js';
 import { exitCodeFor, summarize } from '../../../src/doctor/run.js';
 
 const SF_CLI_ECA = `Error (JwtGrantError): We encountered a JSON web token error, which is likely not an issue with Salesforce CLI. Here’s the error: JwtAuthError::Error authenticating with JWT.
@@ -74,7 +75,7 @@ describe('doctor --error explains pasted errors offline', () => {
   });
 
   it('with a profile\'s login URL and app kind, fixes link to that org\'s Setup pages', () => {
-    const report = explainError("user hasn't approved this consumer", { loginUrl: 'https://acme.my.salesforce.com', appKind: 'connected-app', orgKind: 'production' });
+    const report = explainError("user hasn't approved this consumer", { login: normalizeLoginUrl('https://acme.my.salesforce.com'), appKind: 'connected-app', orgKind: 'production' });
     expect(report.checks[0]!.fix?.url).toBe('https://acme.my.salesforce-setup.com/lightning/setup/ConnectedApplication/home');
     expect(report.diagnosis[0]).toMatchObject({ code: 'user-not-approved', setupUrl: 'https://acme.my.salesforce-setup.com/lightning/setup/ConnectedApplication/home' });
   });

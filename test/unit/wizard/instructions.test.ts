@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isCliError } from '../../../src/errors.js';
+import { normalizeLoginUrl } from '../../../src/salesforce/login-url.js';
 import {
   CALLBACK_URL,
   instructionsFor,
@@ -14,7 +15,7 @@ import { parseLoginUrl } from '../../../src/wizard/steps/org.js';
 
 const base: InstructionInput = {
   appKind: 'eca',
-  loginUrl: 'https://acme.my.salesforce.com',
+  setupHost: normalizeLoginUrl('https://acme.my.salesforce.com').setupHost,
   certPath: '/home/me/.config/sfjwt/keys/prod/server.crt',
   appName: 'sfjwt-prod',
   contactEmail: 'admin@acme.com',
@@ -44,9 +45,9 @@ describe('External Client App instructions (SALESFORCE.md §5.2)', () => {
     const ins = instructionsFor('app', base);
     expect(ins.url).toBe('https://acme.my.salesforce-setup.com/lightning/setup/ManageExternalClientApplication/home');
     expect(ins.quickFind).toBe('Setup → Quick Find "External Client App Manager"');
-    const sandbox = instructionsFor('app', { ...base, loginUrl: 'https://acme--uat.sandbox.my.salesforce.com' });
+    const sandbox = instructionsFor('app', { ...base, setupHost: normalizeLoginUrl('https://acme--uat.sandbox.my.salesforce.com').setupHost });
     expect(sandbox.url).toBe('https://acme--uat.sandbox.my.salesforce-setup.com/lightning/setup/ManageExternalClientApplication/home');
-    expect(instructionsFor('app', { ...base, loginUrl: undefined }).url).toBeUndefined();
+    expect(instructionsFor('app', { ...base, setupHost: undefined }).url).toBeUndefined();
   });
 
   it('policies: admin-approved pre-authorization, IP ranges, High Assurance, each with its reason', () => {

@@ -5,7 +5,7 @@ import { instructionsFor, renderInstructions } from '../../../src/wizard/instruc
 
 const ins = instructionsFor('app', {
   appKind: 'eca',
-  loginUrl: 'https://acme.my.salesforce.com',
+  setupHost: 'https://acme.my.salesforce-setup.com',
   certPath: '/home/me/.config/sfjwt/keys/prod/server.crt',
   appName: 'sfjwt-prod',
   username: 'integration@acme.com',
