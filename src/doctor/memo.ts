@@ -5,6 +5,7 @@ import { isCliError } from '../errors.js';
 import { parseCertificate, parsePrivateKey, type ParsedCertificate, type ParsedPrivateKey } from '../crypto/pem.js';
 import { TransportError, type HttpResponse } from '../net/types.js';
 import type { FindingContext } from '../salesforce/findings.js';
+import type { NormalizedLoginUrl } from '../salesforce/login-url.js';
 import type { OrgKind } from '../salesforce/types.js';
 import { runVerification, type IdentitySource, type VerificationOutcome } from '../salesforce/verify.js';
 import type { FindingCode } from '../salesforce/codes.js';
@@ -23,6 +24,8 @@ export type CertText = { ok: true; text: string; path: string; sizeBytes: number
 export type CertParse = { ok: true; parsed: ParsedCertificate; path: string } | Failure | { ok: false; code: null };
 
 export interface Probe {
+  /** The login URL probed (DNS, TLS and reachability report on its host). */
+  login: NormalizedLoginUrl;
   url: string;
   response?: HttpResponse;
   transport?: TransportError;
@@ -208,21 +211,22 @@ export function createMemo(settings: DoctorSettings, deps: CheckContext['deps'],
 
   const probe = once((): Promise<Probe> => {
     const url = loginUrl();
-    const target = `${url.ok ? url.normalized.url : ''}/services/data/`;
+    if (!url.ok) throw new Error('probe started without a valid login URL');
+    const target = `${url.normalized.url}/services/data/`;
     const cached = shared.probes?.get(target);
     if (cached) return cached;
-    const probing = probeOnce(target);
+    const probing = probeOnce(url.normalized, target);
     shared.probes?.set(target, probing);
     return probing;
   });
 
-  async function probeOnce(target: string): Promise<Probe> {
+  async function probeOnce(login: NormalizedLoginUrl, target: string): Promise<Probe> {
     try {
       const response = await deps.http({ method: 'GET', url: target, headers: { accept: 'application/json' }, timeoutMs: settings.timeoutMs, signal: deps.signal });
-      return { url: target, response, receivedAt: deps.now().getTime() };
+      return { login, url: target, response, receivedAt: deps.now().getTime() };
     } catch (error) {
       if (!(error instanceof TransportError)) throw error;
-      return { url: target, transport: error, receivedAt: deps.now().getTime() };
+      return { login, url: target, transport: error, receivedAt: deps.now().getTime() };
     }
   }
 

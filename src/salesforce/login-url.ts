@@ -17,6 +17,8 @@ export interface NormalizedLoginUrl {
   readonly origin: string;
   /** The host name, lower-case, without a trailing dot. */
   readonly host: string;
+  /** `host[:port]` as in the origin (what messages about the connection name). */
+  readonly authority: string;
   readonly kind: LoginUrlKind;
   readonly orgKindHint?: OrgKind;
   /** `acme` for acme.my.salesforce.com and for acme--uat.sandbox.my.salesforce.com. */
@@ -146,7 +148,8 @@ export function normalizeLoginUrl(input: string): NormalizedLoginUrl {
   if (parsed.hash) invalid(`${quoteInput(raw)} has a #fragment; a login URL is just the host.`, `Use ${parsed.origin}`);
 
   // Origin (lower-case host, default port dropped) and the path left after the token path is stripped.
-  const origin = `${parsed.protocol}//${parsed.host.toLowerCase().replace(/\.(?=:|$)/, '')}`;
+  const authority = parsed.host.toLowerCase().replace(/\.(?=:|$)/, '');
+  const origin = `${parsed.protocol}//${authority}`;
   // The path is ASCII (percent-encoded), so lower-casing keeps every index.
   const tokenPathAt = parsed.pathname.toLowerCase().search(TOKEN_PATH_AT_END);
   const path = (tokenPathAt >= 0 ? parsed.pathname.slice(0, tokenPathAt) : parsed.pathname).replace(/\/+$/, '');
@@ -160,6 +163,7 @@ export function normalizeLoginUrl(input: string): NormalizedLoginUrl {
     url,
     origin,
     host,
+    authority,
     kind,
     ...hints,
     setupHost: setupHostOf(host, origin),

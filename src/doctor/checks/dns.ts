@@ -14,14 +14,14 @@ export const dns: Check = {
   requires: ['login-url'],
   async run(ctx) {
     const probe = await ctx.memo.probe();
-    const host = new URL(probe.url).host;
+    const host = probe.login.authority;
     const error = probe.transport;
     // Behind a proxy the proxy resolves the login host; a proxy's own DNS failure is not this host's.
     if (error && error.kind !== 'proxy' && (DNS_ERRNOS.has(error.errno ?? '') || /getaddrinfo/i.test(error.message))) {
       const classified = classifyTransportError(error);
       return finding(ctx, 'fail', 'network-error', `${host} does not resolve (${error.errno ?? error.message})`, {
         ...(classified.hint ? { hint: classified.hint } : {}),
-        command: `nslookup ${new URL(probe.url).hostname}`,
+        command: `nslookup ${probe.login.host}`,
       });
     }
     return pass(`${host} resolves`);

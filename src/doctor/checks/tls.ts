@@ -11,14 +11,14 @@ export const tls: Check = {
   requires: ['dns'],
   async run(ctx) {
     const probe = await ctx.memo.probe();
-    const url = new URL(probe.url);
-    if (url.protocol === 'http:') return notApplicable(`plain http:// to ${url.host} (loopback)`);
+    const host = probe.login.authority;
+    if (probe.login.origin.startsWith('http://')) return notApplicable(`plain http:// to ${host} (loopback)`);
     const error = probe.transport;
     if (error?.kind === 'tls') {
       const classified = classifyTransportError(error);
-      return finding(ctx, 'fail', 'tls-error', `TLS handshake with ${url.host} failed: ${error.message}`, classified.hint ? { hint: classified.hint } : {});
+      return finding(ctx, 'fail', 'tls-error', `TLS handshake with ${host} failed: ${error.message}`, classified.hint ? { hint: classified.hint } : {});
     }
-    if (!probe.response) return { status: 'skip', summary: `no connection to ${url.host} (see reachability)` };
-    return pass(`certificate of ${url.host} trusted`);
+    if (!probe.response) return { status: 'skip', summary: `no connection to ${host} (see reachability)` };
+    return pass(`certificate of ${host} trusted`);
   },
 };

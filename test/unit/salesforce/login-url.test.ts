@@ -42,6 +42,7 @@ describe('normalizeLoginUrl accepts', () => {
       url: 'https://acme--uat.sandbox.my.salesforce.com',
       origin: 'https://acme--uat.sandbox.my.salesforce.com',
       host: 'acme--uat.sandbox.my.salesforce.com',
+      authority: 'acme--uat.sandbox.my.salesforce.com',
       kind: 'sandbox-my-domain',
       orgKindHint: 'sandbox',
       myDomainName: 'acme',
@@ -61,6 +62,11 @@ describe('normalizeLoginUrl accepts', () => {
     ['https://acme.my.salesforce.mil', 'https://acme.my.salesforce.mil', 'https://acme.my.salesforce.mil', false, true],
   ])('%s: origin %s, Setup host %s, loopback %s, Salesforce over https %s', (input, origin, setup, loopback, salesforceHttps) => {
     expect(normalizeLoginUrl(input)).toMatchObject({ origin, setupHost: setup, loopback, salesforceHttps });
+  });
+
+  it('the authority keeps a port and drops a trailing dot, as the origin does', () => {
+    expect(normalizeLoginUrl('http://LOCALHOST.:8443').authority).toBe('localhost:8443');
+    expect(normalizeLoginUrl('https://acme.my.salesforce.com:443').authority).toBe('acme.my.salesforce.com');
   });
 });
 
