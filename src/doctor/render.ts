@@ -1,7 +1,7 @@
 import type { Style } from '../ui/style.js';
 import type { Symbols } from '../ui/symbols.js';
 import { describeAttempt } from './checks/token-exchange.js';
-import { summarize } from './run.js';
+import { summarize } from './run-checks.js';
 import { CATEGORY_TITLES, type CheckFix, type CheckResult, type CheckStatus, type DoctorReport, type Summary } from './types.js';
 
 export interface RenderOptions {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import type { CommandContext, CommandOutcome } from '../../command.js';
 import { CliError, UsageError } from '../../errors.js';
 import { renderAllTable, reportJson, topFinding, type ProfileRow } from '../../doctor/render.js';
-import { exitCodeFor, runDoctor, summarize } from '../../doctor/run.js';
+import { exitCodeFor, runDoctor, summarize } from '../../doctor/run-checks.js';
 import { gatherSettings } from '../../doctor/settings.js';
 import { isFindingCode } from '../../salesforce/codes.js';
 import { readConfig } from '../../store/config-store.js';

@@ -6,7 +6,7 @@ import { CliError } from '../../errors.js';
 import { runGit } from '../../doctor/git.js';
 import type { RunShared } from '../../doctor/memo.js';
 import { renderReport, reportJson, type RenderOptions } from '../../doctor/render.js';
-import { exitCodeFor, parseIdList, summarize, type Selection } from '../../doctor/run.js';
+import { exitCodeFor, parseIdList, summarize, type Selection } from '../../doctor/run-checks.js';
 import { gatherSettings, isEmpty, type DoctorSettings } from '../../doctor/settings.js';
 import type { CheckContext, DoctorReport } from '../../doctor/types.js';
 import { createStyle } from '../../ui/style.js';

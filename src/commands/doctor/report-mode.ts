@@ -3,7 +3,7 @@ import type { CommandContext, CommandOutcome } from '../../command.js';
 import { buildClaims, signAssertion } from '../../crypto/assertion.js';
 import { UsageError } from '../../errors.js';
 import { autoFixes } from '../../doctor/render.js';
-import { runDoctor, type Selection } from '../../doctor/run.js';
+import { runDoctor, type Selection } from '../../doctor/run-checks.js';
 import { type DoctorSettings } from '../../doctor/settings.js';
 import type { DoctorReport, FixIo } from '../../doctor/types.js';
 import { audienceMatrix, pairText } from '../../salesforce/audience-matrix.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, singleAppConfig, type RunningEmulator, type SingleAppOptions } from '../../../src/emulator/index.js';
 import { CHECKS } from '../../../src/doctor/registry.js';
-import { runDoctor } from '../../../src/doctor/run.js';
+import { runDoctor } from '../../../src/doctor/run-checks.js';
 import type { DoctorReport } from '../../../src/doctor/types.js';
 import type { CredentialFlags } from '../../../src/core/credentials.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';

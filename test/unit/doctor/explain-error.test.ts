@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { explainError } from '../../../src/doctor/explain-error.js';
 import { normalizeLoginUrl } from '../../../src/salesforce/login-url.js';
-import { exitCodeFor, summarize } from '../../../src/doctor/run.js';
+import { exitCodeFor, summarize } from '../../../src/doctor/run-checks.js';
 
 const SF_CLI_ECA = `Error (JwtGrantError): We encountered a JSON web token error, which is likely not an issue with Salesforce CLI. Here’s the error: JwtAuthError::Error authenticating with JWT.
 Errors encountered:

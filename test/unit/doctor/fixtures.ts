@@ -7,7 +7,7 @@ import { runGit, type GitRunner } from '../../../src/doctor/git.js';
 import { createMemo, type RunShared } from '../../../src/doctor/memo.js';
 import { gatherSettings, type DoctorSettings } from '../../../src/doctor/settings.js';
 import type { Check, CheckContext, CheckResult } from '../../../src/doctor/types.js';
-import { runChecks } from '../../../src/doctor/run.js';
+import { runChecks } from '../../../src/doctor/run-checks.js';
 import { createHttpClient } from '../../../src/net/http.js';
 import type { CredentialFlags } from '../../../src/core/credentials.js';
 

@@ -2,7 +2,7 @@ import { plainStyle } from '../../../src/ui/style.js';
 import { describe, expect, it } from 'vitest';
 import { createMemo } from '../../../src/doctor/memo.js';
 import { renderAllTable, renderReport, renderSummaryLine, reportJson } from '../../../src/doctor/render.js';
-import { exitCodeFor, parseIdList, runChecks, summarize } from '../../../src/doctor/run.js';
+import { exitCodeFor, parseIdList, runChecks, summarize } from '../../../src/doctor/run-checks.js';
 import { CHECKS } from '../../../src/doctor/registry.js';
 import type { Check, CheckContext, DoctorReport } from '../../../src/doctor/types.js';
 import { UsageError } from '../../../src/errors.js';
