@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { CancelledError } from '../errors.js';
 import { describeCertificate } from '../crypto/inspect.js';
 import { generateRsaKeyPair, type RsaKeySize } from '../crypto/keys.js';
@@ -50,4 +51,22 @@ export async function generateKeyPairFiles(input: {
     fingerprintSha256: described.fingerprintSha256,
     backedUp,
   };
+}
+
+/** A self-signed certificate for a key the user brings, written beside the target (the key file stays as it is); shared by `init`. */
+export async function writeCertificateForKey(input: {
+  key: KeyObject;
+  keyPath: string;
+  certPath: string;
+  days: number;
+  commonName: string;
+  force: boolean;
+  backupDir: string;
+  now: Date;
+  random: (n: number) => Uint8Array;
+}): Promise<{ fingerprintSha256: string; backedUp: string[] }> {
+  const { createSelfSignedCertificate } = await import('../crypto/cert.js');
+  const certPem = createSelfSignedCertificate({ privateKeyPem: input.key, commonName: input.commonName, days: input.days, now: input.now, random: input.random });
+  const { backedUp } = await writeKeyPair({ keyPath: input.keyPath, certPath: input.certPath, certPem, force: input.force, backupDir: input.backupDir });
+  return { fingerprintSha256: describeCertificate(certPem, input.now).fingerprintSha256, backedUp };
 }

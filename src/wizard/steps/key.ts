@@ -1,13 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { generateKeyPairFiles } from '../../certs/generate.js';
+import { generateKeyPairFiles, writeCertificateForKey } from '../../certs/generate.js';
 import { readCertFile, readKeyFile, readSalesforceKeyFile } from '../../certs/read.js';
-import { createSelfSignedCertificate } from '../../crypto/cert.js';
-import { describeCertificate, keyMatchesCertificate } from '../../crypto/inspect.js';
+import { keyMatchesCertificate } from '../../crypto/inspect.js';
 import type { RsaKeySize } from '../../crypto/keys.js';
 import { CliError, isCliError, UsageError } from '../../errors.js';
 import { exists } from '../../store/files.js';
-import { writeKeyPair } from '../../store/key-files.js';
 import { backupDir, keyDir, keyPaths, userPath } from '../../store/paths.js';
 import type { Effect, Step, StepResult, WizardContext } from '../context.js';
 import { promptProblem, problemText } from '../resolve.js';
@@ -228,11 +226,20 @@ async function useExistingKey(ctx: KeyContext, keyFile: string, target: Target):
   const makeCertificate: Effect = {
     describe: [{ action: 'write', detail: `${target.certPath} (0644): a self-signed certificate made from ${keyFile}, valid ${days} days` }],
     async apply() {
-      const certPem = createSelfSignedCertificate({ privateKeyPem: key, commonName: ctx.alias, days, now: deps.now(), random: deps.random });
-      const { backedUp } = await writeKeyPair({ keyPath: keyFile, certPath: target.certPath, certPem, force: ctx.options.force, backupDir: target.backupDir });
-      for (const file of backedUp) ui.info(`  previous file backed up to ${file}`);
+      const made = await writeCertificateForKey({
+        key,
+        keyPath: keyFile,
+        certPath: target.certPath,
+        days,
+        commonName: ctx.alias,
+        force: ctx.options.force,
+        backupDir: target.backupDir,
+        now: deps.now(),
+        random: deps.random,
+      });
+      for (const file of made.backedUp) ui.info(`  previous file backed up to ${file}`);
       ctx.written.push(target.certPath);
-      ctx.fingerprint = describeCertificate(certPem, deps.now()).fingerprintSha256;
+      ctx.fingerprint = made.fingerprintSha256;
       summary(ctx, keyFile, target.certPath, ctx.fingerprint, 'Made a certificate from your key', brought.mode);
     },
   };
