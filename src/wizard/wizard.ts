@@ -56,21 +56,20 @@ function buildProfile(ctx: Pick<WizardContext, 'answers' | 'alias' | 'deps'>, ex
   return next;
 }
 
-
 /**
  * Values given as flags or environment variables are checked before the first question, so
  * nobody answers questions for a run that cannot succeed (STYLE §2 preflight).
  */
 function preflight(ctx: WizardContext): void {
   const { options } = ctx;
+  const typed = [loginUrlSpec(ctx, 'production'), usernameSpec(ctx, 'production'), consumerKeySpec(ctx)] as ResolveSpec<unknown>[];
   // Each spec parses its given value: a bad flag or variable is exit 2 naming it.
-  const org = [orgKindSpec(ctx), loginUrlSpec(ctx, 'production'), usernameSpec(ctx, 'production'), consumerKeySpec(ctx)] as ResolveSpec<unknown>[];
-  for (const spec of org.slice(1)) if (spec.given) spec.parse(spec.given.value, spec.given.from);
+  for (const spec of typed) if (spec.given) spec.parse(spec.given.value, spec.given.from);
   if (options.appName !== undefined) parseAppName(options.appName, '--app-name');
   if (options.contactEmail !== undefined) parseEmail(options.contactEmail, '--contact-email');
   // A run that cannot ask names every missing value at once, not one per attempt.
   if (!ctx.interactive) {
-    const missing = org.filter((spec) => isMissing(ctx, spec));
+    const missing = [orgKindSpec(ctx) as ResolveSpec<unknown>, ...typed].filter((spec) => isMissing(ctx, spec));
     if (missing.length > 0) throw missingValuesError(missing);
   }
 }
