@@ -16,19 +16,26 @@ export interface GeneratedPair {
   backedUp: string[];
 }
 
-/** Generates and writes a key pair; shared by `cert generate`, `init` and `cert rotate`. */
-export async function generateKeyPairFiles(input: {
-  dir: string;
-  keySize: RsaKeySize;
+/** The self-signed certificate to make, and how to treat files already in the way. */
+export interface CertificateWrite {
   days: number;
   commonName: string;
+  /** Replace files in the way, after backing them up to `backupDir`. */
   force: boolean;
   backupDir: string;
   now: Date;
   random: (n: number) => Uint8Array;
-  /** Ctrl-C before the files are written: nothing is written. */
-  signal?: AbortSignal;
-}): Promise<GeneratedPair> {
+}
+
+/** Generates and writes a key pair; shared by `cert generate`, `init` and `cert rotate`. */
+export async function generateKeyPairFiles(
+  input: CertificateWrite & {
+    dir: string;
+    keySize: RsaKeySize;
+    /** Ctrl-C before the files are written: nothing is written. */
+    signal?: AbortSignal;
+  },
+): Promise<GeneratedPair> {
   // Start the prime search first; load the certificate code (node-forge's ASN.1) while it runs.
   const [pair, { createSelfSignedCertificate }] = await Promise.all([generateRsaKeyPair(input.keySize), import('../crypto/cert.js')]);
   const certPem = createSelfSignedCertificate({
@@ -54,17 +61,7 @@ export async function generateKeyPairFiles(input: {
 }
 
 /** A self-signed certificate for a key the user brings, written beside the target (the key file stays as it is); shared by `init`. */
-export async function writeCertificateForKey(input: {
-  key: KeyObject;
-  keyPath: string;
-  certPath: string;
-  days: number;
-  commonName: string;
-  force: boolean;
-  backupDir: string;
-  now: Date;
-  random: (n: number) => Uint8Array;
-}): Promise<{ fingerprintSha256: string; backedUp: string[] }> {
+export async function writeCertificateForKey(input: CertificateWrite & { key: KeyObject; keyPath: string; certPath: string }): Promise<{ fingerprintSha256: string; backedUp: string[] }> {
   const { createSelfSignedCertificate } = await import('../crypto/cert.js');
   const certPem = createSelfSignedCertificate({ privateKeyPem: input.key, commonName: input.commonName, days: input.days, now: input.now, random: input.random });
   const { backedUp } = await writeKeyPair({ keyPath: input.keyPath, certPath: input.certPath, certPem, force: input.force, backupDir: input.backupDir });
