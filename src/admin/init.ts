@@ -202,7 +202,10 @@ export async function runAdminInit(ctx: CommandContext, options: AdminInitOption
 
   const calls: string[] = [];
   const effects = [checkOrg, ...(plan.generateKeys ? [makeKeys] : []), deploy, assign, save, ...(options.verify ? [verify] : [])];
-  await perform({ dryRun: options.dryRun, plan: calls, narrate: (call, done) => done && ui.debug(`  done ${call}`) }, effects);
+  const narrate = (call: string, done: boolean) => {
+    if (done) ui.debug(`  done ${call}`);
+  };
+  await perform({ dryRun: options.dryRun, plan: calls, narrate }, effects);
 
   if (options.dryRun) {
     const files = ecaPackage(describeInput(`(the certificate in ${plan.certPath})`), deps.now()).files.map((f) => f.path);

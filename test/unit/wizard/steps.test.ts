@@ -565,6 +565,27 @@ describe('dry run, resume, verification failure', () => {
     expect((await readJson(path.join(home, 'config.json'))).profiles.retype.clientId).toBe(CLIENT_ID);
   });
 
+  it('an unreachable login URL (network-error) offers to type it again; the retry goes to the new one, and the profile and the narration follow it', async () => {
+    // A port nothing listens on: the first verification cannot connect.
+    const closed = await startEmulator(singleAppConfig({ clientId: CLIENT_ID, certPem: keys.certPem, username: USER, app: 'eca' }), { port: 0 });
+    const deadUrl = closed.url;
+    await closed.stop();
+    const argv = flags(['--wait', '0', '--json']).filter((f, i, all) => f !== '--login-url' && all[i - 1] !== '--login-url' && f !== '--json');
+    const out = await runInit(['init', '-a', 'moved', '--verbose', ...argv], {
+      home,
+      answers: { loginUrl: [deadUrl, emulator.url], appName: ENTER, contactEmail: ENTER, 'app-done': 'done', 'policies-done': 'done', access: ENTER, 'access-done': 'done', 'verify-failed': 'loginUrl' },
+    });
+    expect(out.code, out.stderr).toBe(0);
+    out.prompter!.assertAllUsed();
+    expect(out.prompter!.asked.find((q) => q.id === 'verify-failed')!.choices).toContain('loginUrl');
+    expect(out.prompter!.asked.filter((q) => q.id === 'loginUrl')[1]!.default).toBe(deadUrl);
+    expect(out.stdout).toContain('Verified: JWT bearer login works.');
+    expect((await readJson(path.join(home, 'config.json'))).profiles.moved).toMatchObject({ loginUrl: emulator.url, audience: emulator.url });
+    // What the run says it did follows the retyped URL too.
+    const verified = [...out.stderr.matchAll(/^ {2}done verify +(.*)$/gm)].map((m) => m[1]);
+    expect(verified).toEqual([expect.stringContaining(`trying ${deadUrl} aud=${deadUrl}`), expect.stringContaining(`trying ${emulator.url} aud=${emulator.url}`)]);
+  });
+
   it('verification failure: exit 1 with the finding, the profile stays saved, points to sfjwt doctor -a <alias>', async () => {
     const other = await makeKeyFiles(path.join(dir, 'other'));
     const argv = flags(['--json']);
